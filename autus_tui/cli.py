@@ -1,0 +1,110 @@
+"""The ``autus-tui`` command: parse arguments, load configuration, hand over.
+
+Errors reach stderr as one sentence naming the file, key and problem, never as a
+traceback. Heavy imports (Textual, aiohttp) happen inside the subcommand that needs
+them, so ``autus-tui check`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from autus_tui.core.config import Config, ConfigError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _run_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    parser.add_argument("--backend", metavar="URL", help="backend base URL")
+    parser.add_argument("--db", metavar="FILE", help="SQLite database file")
+    parser.add_argument("--operator", metavar="NAME", help="who is at the keyboard")
+    parser.add_argument("--rehearsal", action="store_true", default=None,
+                        help="rehearsal: separate database, nothing executed")
+    parser.add_argument("--clock", metavar="ISO-DATETIME",
+                        help="rehearsal: launch-day time to start from")
+    parser.add_argument("--speed", metavar="FACTOR", type=float,
+                        help="rehearsal: how much faster than real time the clock runs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autus-tui", description="Terminal control room for the AUTUS launch day."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    _run_flags(commands.add_parser("run", help="the control room (default)"))
+
+    demo = commands.add_parser(
+        "demo", help="simulated backend + control room, rehearsal database in a temp dir"
+    )
+    demo.add_argument("--scenario", default="spike", help="calm, spike, outage, ...")
+    demo.add_argument("--speed", type=float, default=1.0, metavar="FACTOR")
+    demo.add_argument("--operator", metavar="NAME")
+
+    backend = commands.add_parser("backend", help="run the simulated AUTUS backend")
+    backend.add_argument("--host", default="127.0.0.1")
+    backend.add_argument("--port", type=int, default=8765)
+    backend.add_argument("--scenario", default="calm")
+    backend.add_argument("--seed", type=int, default=None)
+    backend.add_argument("--speed", type=float, default=1.0, metavar="FACTOR",
+                         help="scenario time runs this much faster than real time")
+
+    check = commands.add_parser("check", help="validate configuration and checklists")
+    check.add_argument("--config", metavar="FILE")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    from autus_tui.settings import load_config
+
+    flags: dict[str, Any] = {
+        "backend.url": getattr(args, "backend", None),
+        "db": getattr(args, "db", None),
+        "operator": getattr(args, "operator", None),
+        "rehearsal": getattr(args, "rehearsal", None),
+        "clock": getattr(args, "clock", None),
+        "speed": getattr(args, "speed", None),
+    }
+    return load_config(getattr(args, "config", None), flags)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    known = {"run", "demo", "backend", "check", "-h", "--help"}
+    if not argv or argv[0] not in known:
+        argv = ["run", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as error:
+        print(f"autus-tui: {error}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        config_from_args(args)
+        print("configuration ok")
+        return EXIT_OK
+    if args.command == "backend":
+        from autus_tui.sim.server import serve_forever
+
+        return serve_forever(args.host, args.port, args.scenario, args.seed, args.speed)
+    if args.command == "demo":
+        from autus_tui.ui.launch import run_demo
+
+        return run_demo(args.scenario, args.speed, args.operator)
+    from autus_tui.ui.launch import run_control_room
+
+    return run_control_room(config_from_args(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

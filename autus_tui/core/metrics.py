@@ -1,0 +1,62 @@
+"""What a metric is: where its value comes from, how it is shown and judged.
+
+The defaults reproduce the seed runbook's dashboard ("AUTUS v1.0 INTERNAL METRICS") and
+its threshold table ("경보 임계값"). Configuration may replace or add metrics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autus_tui.core.levels import Thresholds
+
+SOURCES = ("json", "prometheus")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    key: str
+    label: str
+    path: str
+    """Dotted path into the metrics JSON, or a Prometheus selector (``name{a="b"}``)."""
+    unit: str = ""
+    source: str = "json"
+    per: str | None = None
+    """Path of a denominator: the value becomes a percentage of it (DB pool)."""
+    thresholds: Thresholds | None = None
+    counter: bool = False
+    """Cumulative count: the pane adds a per-minute rate."""
+    group: str | None = None
+    """Metrics with the same group share one pane, titled by the group."""
+    decimals: int = 0
+    maximum: float = 1e12
+    """Larger values are rejected as implausible ("bad value")."""
+
+    def format(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:,.{self.decimals}f}"
+        if self.unit in ("%", "/min"):
+            return f"{text}{self.unit}"
+        return f"{text} {self.unit}".rstrip()
+
+
+def default_metrics() -> tuple[MetricSpec, ...]:
+    return (
+        MetricSpec("active_users", "Active Users", "active_users"),
+        MetricSpec("gate_observe", "OBSERVE", "gate_events.observe", counter=True,
+                   group="Gate Events"),
+        MetricSpec("gate_ring", "RING", "gate_events.ring", counter=True, group="Gate Events"),
+        MetricSpec("gate_lock", "LOCK", "gate_events.lock", counter=True, group="Gate Events"),
+        MetricSpec("afterimage_rate", "Afterimage Rate", "afterimage_per_min", unit="/min",
+                   decimals=1),
+        MetricSpec("error_rate", "Error Rate", "error_rate_pct", unit="%",
+                   thresholds=Thresholds(1, 5), decimals=2, maximum=100),
+        MetricSpec("avg_response", "Avg Response", "avg_response_ms", unit="ms",
+                   thresholds=Thresholds(500, 2000)),
+        MetricSpec("gate_failures", "Gate Failures", "gate_failures",
+                   thresholds=Thresholds(1, 10)),
+        MetricSpec("db_connections", "DB Connections", "db_connections.used",
+                   per="db_connections.max", unit="%", thresholds=Thresholds(80, 95),
+                   maximum=100),
+    )

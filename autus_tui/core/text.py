@@ -1,0 +1,49 @@
+"""Cleaning outside text before anyone shows it.
+
+Backend messages, probe errors, command output, runbook files and notes may carry
+terminal control sequences (``ESC ]0;title BEL`` and the like). They are removed here, so
+that what reaches the screen is printable text only. Markup safety (never parsing such
+text as Rich/Textual markup) is the UI's job: see ``autus_tui.ui.safe``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \),
+# DCS/SOS/PM/APC (ESC P/X/^/_ ... ESC \), and two-character escapes.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]              # CSI
+  | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC, terminated or cut short
+  | \x1b[PX^_][^\x1b]*(?:\x1b\\)?        # DCS, SOS, PM, APC
+  | \x1b[@-Z\\-_]?                       # two-character escape, or a lone ESC
+    """,
+    re.VERBOSE,
+)
+# C0 and C1 controls (and DEL) except tab and newline, which callers may keep.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """Return ``text`` with escape sequences and control characters removed.
+
+    Tabs become a space; newlines are kept only when asked (multi-line output such as
+    a note), otherwise they become a space too.
+    """
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    text = text.replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return text
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten ``text`` to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def clean(value: object, limit: int = 500) -> str:
+    """Any outside value as one printable, bounded line."""
+    return clip(strip_controls(str(value)), limit)
