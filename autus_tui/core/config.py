@@ -33,8 +33,8 @@ class BackendConfig:
     url: str = "http://127.0.0.1:8765"
     metrics_path: str = "/ops/v1/metrics"
     health_path: str = "/ops/v1/health"
-    format: str = "json"
-    """How ``metrics_path`` answers: Ops API ``json`` or ``prometheus`` text format."""
+    prometheus_path: str | None = None
+    """Where metrics with ``source = "prometheus"`` are read, in Prometheus text format."""
     interval: float = 1.0
     timeout: float = 0.8
 
@@ -167,7 +167,7 @@ def _texts(raw: object) -> tuple[str, ...]:
 _SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "backend": {
         "url": _url, "metrics_path": _path, "health_path": _path,
-        "format": _choice("json", "prometheus"), "interval": _positive, "timeout": _positive,
+        "prometheus_path": _path, "interval": _positive, "timeout": _positive,
     },
     "launch": {"date": _date, "time": _time, "timezone": _zone},
 }
@@ -261,6 +261,13 @@ def _check_whole(config: Config, layers: Sequence[Layer]) -> None:
             f"must be below backend.interval ({backend.timeout:g} s >= {backend.interval:g} s),"
             " so that polls never overlap",
         )
+    if backend.prometheus_path is None:
+        for spec in config.metrics:
+            if spec.source == "prometheus":
+                raise ConfigError(
+                    _last_source(layers, "metrics") or "defaults", f"metrics.{spec.key}.source",
+                    "is prometheus, but backend.prometheus_path is not set",
+                )
 
 
 def _last_source(layers: Sequence[Layer], key: str) -> str | None:

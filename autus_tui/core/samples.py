@@ -1,0 +1,30 @@
+"""What one poll of the backend, or one look at the host, produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from autus_tui.core.payload import Health, Reading
+
+
+@dataclass(frozen=True)
+class PollResult:
+    at: datetime
+    """Clock time when the poll finished."""
+    readings: dict[str, Reading] = field(default_factory=dict)
+    """One per configured metric key; empty when the metrics request failed as a whole."""
+    health: Health | None = None
+    error: str | None = None
+    """The transport, HTTP or decoding problem, in words; ``None`` when all went well."""
+    duration: float = 0.0
+    """Seconds the poll took (real time)."""
+
+
+@dataclass(frozen=True)
+class HostSample:
+    cpu_pct: float
+    mem_pct: float
+    load1: float
+    disk_pct: float
+    disk_path: str = "/"
