@@ -33,4 +33,5 @@ def test_core_imports_nothing_outside_core() -> None:
     for path in CORE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autus_tui."):
-                assert node.module.startswith("autus_tui.core"), f"{path.name} imports {node.module}"
+                module = node.module or ""
+                assert module.startswith("autus_tui.core"), f"{path.name} imports {module}"
