@@ -1,0 +1,240 @@
+"""The simulated AUTUS backend: Ops API v1 over HTTP and WebSocket on one loopback port.
+
+Routes: ``GET /ops/v1/metrics``, ``GET /ops/v1/health``, ``WS /ops/v1/ws`` (sends
+``{"type": "hello"}`` on connect, then echoes each text frame) and ``GET /metrics`` (the
+same values in Prometheus text format). Answers come from a scenario
+(``sim.scenarios``) at ``clock.now() - launch_at``; setting ``fault`` (see ``sim.faults``)
+makes the backend misbehave instead, on every data route or only on ``fault_paths``.
+The WebSocket answers 503/500 while the backend is down or a 500/503 fault is set, and
+is otherwise unaffected by faults. ``requests`` counts requests per path, on arrival.
+
+``SimBackend`` runs inside the caller's event loop (tests, ``autus-tui demo``);
+``serve_forever`` is ``autus-tui backend``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import random
+import signal
+import sys
+import weakref
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
+from autus_tui.sim import faults
+from autus_tui.sim.faults import SLOW_SECONDS, Reply
+from autus_tui.sim.scenarios import SCENARIOS, SimState, scenario_names
+
+METRICS_PATH = "/ops/v1/metrics"
+HEALTH_PATH = "/ops/v1/health"
+WS_PATH = "/ops/v1/ws"
+PROMETHEUS_PATH = "/metrics"
+DATA_PATHS = frozenset({METRICS_PATH, HEALTH_PATH, PROMETHEUS_PATH, WS_PATH})
+
+
+class SimBackend:
+    def __init__(
+        self,
+        scenario: str = "calm",
+        seed: int | None = None,
+        clock: Clock | None = None,
+        launch_at: datetime | None = None,
+    ) -> None:
+        self.scenario = scenario  # validated by the setter
+        self.seed = random.randrange(2**31) if seed is None else seed
+        self.clock: Clock = clock if clock is not None else WallClock()
+        self.launch_at = launch_at if launch_at is not None else self.clock.now()
+        self.fault: str | None = None
+        self.fault_paths: frozenset[str] | None = None
+        """Paths the fault applies to; None: every data route."""
+        self.requests: Counter[str] = Counter()
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+        self._waiting: set[asyncio.Task[Any]] = set()
+        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+
+    # -- what it says -------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> str:
+        return self._scenario
+
+    @scenario.setter
+    def scenario(self, name: str) -> None:
+        if name not in SCENARIOS:
+            raise ValueError(f"unknown scenario {name!r} (known: {scenario_names()})")
+        self._scenario = name
+
+    @property
+    def elapsed(self) -> timedelta:
+        return self.clock.now() - self.launch_at
+
+    def state(self) -> SimState:
+        return SCENARIOS[self._scenario].state(self.elapsed, self.seed)
+
+    def stamped_metrics(self, state: SimState) -> dict[str, Any] | None:
+        if state.metrics is None:
+            return None
+        return {"time": self.clock.now().isoformat(), **state.metrics}
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("the simulated backend is not running")
+        return self._url
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_get(METRICS_PATH, self._metrics)
+        app.router.add_get(HEALTH_PATH, self._health)
+        app.router.add_get(PROMETHEUS_PATH, self._prometheus)
+        app.router.add_get(WS_PATH, self._websocket)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
+                               handler_cancellation=True)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        bound_host, bound_port = runner.addresses[0][:2]
+        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+        self._url = f"http://{shown}:{bound_port}"
+        return self._url
+
+    async def stop(self) -> None:
+        for task in list(self._waiting):
+            task.cancel()
+        for socket in list(self._sockets):
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"shutting down")
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self._runner = None
+        self._url = None
+
+    async def __aenter__(self) -> SimBackend:
+        if self._url is None:
+            await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+    # -- handlers -----------------------------------------------------------------------
+
+    def _fault_for(self, path: str, state: SimState) -> str | None:
+        if self.fault is not None and (self.fault_paths is None or path in self.fault_paths):
+            return self.fault
+        return state.fault
+
+    async def _answer(self, request: web.Request, render: Any) -> web.StreamResponse:
+        self.requests[request.path] += 1
+        state = self.state()
+        fault = self._fault_for(request.path, state)
+        if fault == "slow" or state.delay > 0:
+            await self._wait(SLOW_SECONDS if fault == "slow" else state.delay)
+            state = self.state()  # answer with the values of the moment it answers
+        reply: Reply = render(fault, state)
+        return web.Response(status=reply.status, body=reply.body.encode(),
+                            headers={"Content-Type": reply.content_type})
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep without blocking other requests; ``stop()`` cancels the wait."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._waiting.add(task)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            if task is not None:
+                self._waiting.discard(task)
+
+    async def _metrics(self, request: web.Request) -> web.StreamResponse:
+        return await self._answer(
+            request, lambda fault, state: faults.metrics_reply(fault, self.stamped_metrics(state))
+        )
+
+    async def _health(self, request: web.Request) -> web.StreamResponse:
+        return await self._answer(
+            request, lambda fault, state: faults.health_reply(fault, state.health)
+        )
+
+    async def _prometheus(self, request: web.Request) -> web.StreamResponse:
+        return await self._answer(
+            request,
+            lambda fault, state: faults.prometheus_reply(fault, self.stamped_metrics(state)),
+        )
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        self.requests[request.path] += 1
+        state = self.state()
+        fault = self._fault_for(request.path, state)
+        if fault in ("500", "503") or state.metrics is None:
+            status = 500 if fault == "500" else 503
+            return web.Response(status=status, text="service unavailable")
+        socket = web.WebSocketResponse(heartbeat=30)
+        await socket.prepare(request)
+        self._sockets.add(socket)
+        await socket.send_json({"type": "hello"})
+        async for message in socket:
+            if message.type is WSMsgType.TEXT:
+                await socket.send_str(message.data)
+        return socket
+
+
+def serve_forever(host: str, port: int, scenario: str, seed: int | None, speed: float) -> int:
+    """``autus-tui backend``: serve until SIGINT/SIGTERM. Exit 0 ok, 1 cannot listen, 2 usage.
+
+    ``speed`` makes scenario time run that much faster than real time. Errors are one
+    line on stderr, never a traceback.
+    """
+    if scenario not in SCENARIOS:
+        _error(f"unknown scenario {scenario!r} (known: {scenario_names()})")
+        return 2
+    if not math.isfinite(speed) or speed <= 0:
+        _error(f"--speed must be a number above 0, got {speed:g}")
+        return 2
+    if not 0 <= port <= 65535:
+        _error(f"--port must be between 0 and 65535, got {port}")
+        return 2
+    try:
+        return asyncio.run(_serve(host, port, scenario, seed, speed))
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown, or no signal handlers
+        return 0
+
+
+async def _serve(host: str, port: int, scenario: str, seed: int | None, speed: float) -> int:
+    now = utc_now()
+    clock = ScaledClock(origin_real=now, origin_sim=now, speed=speed)
+    backend = SimBackend(scenario, seed, clock)
+    try:
+        url = await backend.start(host, port)
+    except (OSError, OverflowError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        _error(f"cannot listen on {host}:{port}: {reason}")
+        return 1
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stopping.set)
+    print(f"AUTUS simulated backend: scenario {scenario} on {url} (Ctrl-C to stop)", flush=True)
+    try:
+        await stopping.wait()
+    finally:
+        await backend.stop()
+    return 0
+
+
+def _error(message: str) -> None:
+    print(f"autus-tui backend: {message}", file=sys.stderr, flush=True)
