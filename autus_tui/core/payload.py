@@ -51,7 +51,10 @@ def as_number(raw: object, what: str) -> Reading:
         return Reading(None, f"{what} is missing")
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return Reading(None, f"{what} is not a number ({_kind(raw)}: {clean(raw, 40)})")
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer too large for a float (JSON allows 400 digits)
+        return Reading(None, f"{what} is too large to be a number")
     if not math.isfinite(value):
         return Reading(None, f"{what} is not a finite number ({raw})")
     return Reading(value)
