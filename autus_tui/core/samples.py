@@ -28,3 +28,7 @@ class HostSample:
     load1: float
     disk_pct: float
     disk_path: str = "/"
+    unavailable: tuple[str, ...] = ()
+    """Names of the fields above that could not be read; they hold 0.0, not a reading."""
+    problem: str | None = None
+    """Why they could not be read, in words; ``None`` when everything was read."""
