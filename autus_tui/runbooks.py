@@ -1,0 +1,69 @@
+"""Loading runbooks: the packaged default plus the files the configuration names.
+
+The rules live in ``core.runbook``; this module reads files. Every failure becomes a
+``RunbookError`` naming the file (and, from the parser, the slot and item id), so
+``autus-tui check`` can print one sentence and exit 1. Relative paths in
+``config.runbooks`` are taken from the current directory (``~`` is expanded).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autus_tui.core.config import Config
+from autus_tui.core.runbook import Runbook, RunbookError, combine, parse_runbook
+
+DEFAULT_RUNBOOK = "launch-day.toml"
+DEFAULT_SOURCE = f"autus_tui/checklists/{DEFAULT_RUNBOOK}"
+
+
+def metric_keys(config: Config) -> set[str]:
+    return {spec.key for spec in config.metrics}
+
+
+def load_default_runbook(keys: set[str]) -> Runbook:
+    """The seed's launch-day runbook shipped inside the package."""
+    resource = resources.files("autus_tui").joinpath("checklists", DEFAULT_RUNBOOK)
+    try:
+        raw = resource.read_bytes()
+    except OSError as error:
+        raise RunbookError(DEFAULT_SOURCE, "", f"cannot be read ({error.strerror})") from None
+    return parse_runbook(_decode(raw, DEFAULT_SOURCE), DEFAULT_SOURCE, keys)
+
+
+def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
+    source = str(path)
+    file = Path(path).expanduser()
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise RunbookError(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise RunbookError(source, "", "is a folder, not a file") from None
+    except PermissionError:
+        raise RunbookError(source, "", "not readable (permission denied)") from None
+    except OSError as error:
+        raise RunbookError(source, "", f"cannot be read ({error.strerror})") from None
+    return parse_runbook(_decode(raw, source), source, keys)
+
+
+def load_runbooks(config: Config) -> Runbook:
+    """The default runbook and every configured one, combined (ids unique across all)."""
+    keys = metric_keys(config)
+    books = [load_default_runbook(keys)]
+    books.extend(load_runbook_file(path, keys) for path in config.runbooks)
+    return combine(books)
+
+
+def _decode(raw: bytes, source: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RunbookError(source, "", "is not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RunbookError(source, "", f"not valid TOML: {error}") from None
