@@ -7,7 +7,7 @@ A fault turns what the backend would normally say into a misbehaving reply:
   truncated text. ``array``: a JSON list.
 - ``nulls``: every top-level field null. ``strings``: numbers as strings.
   ``nan``: NaN / Infinity / -Infinity literals in the JSON text. ``negative``: every
-  number below zero. ``huge``: floats 1e300, integers 10**30.
+  number below zero. ``huge``: floats 1e300, integers 10**30 (the DB pool size is kept).
 - ``500`` / ``503``: that status with a short body.
 - ``hostile``: the health message and component names/details carry markup and terminal
   escapes; metrics are normal.
@@ -123,9 +123,11 @@ def bend_values(fault: str | None, doc: dict[str, Any]) -> dict[str, Any]:
         return doc
     counter = iter(range(1000))
 
-    def walk(node: object) -> object:
+    def walk(node: object, key: str = "") -> object:
         if isinstance(node, dict):
-            return {key: walk(value) for key, value in node.items()}
+            return {name: walk(value, name) for name, value in node.items()}
+        if fault == "huge" and key == "max":
+            return node  # a huge pool would make a huge "used" look like 100 %
         if isinstance(node, (int, float)) and not isinstance(node, bool):
             return bender(node, next(counter))
         return node
