@@ -1,0 +1,147 @@
+"""What the control room knows: one tracker per metric, the backend's health and errors.
+
+The dashboard turns poll results and the passing of time into state and into
+*announcements* (level changes, backend errors starting and ending, rejected readings)
+for the app to show. It holds no widgets, so the app's single update path
+(``ControlRoom.apply_poll`` / the 1 s tick) is the only place that touches them.
+
+Rules kept here:
+- A metric goes STALE ``3 × interval`` of *clock* time after its last good value.
+- A rejected reading is announced once per distinct reason, until a good value arrives.
+- A backend error is announced when it starts (or changes) and "recovered" when it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from autus_tui.core.config import Config
+from autus_tui.core.levels import Level
+from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.payload import Health
+from autus_tui.core.samples import PollResult
+from autus_tui.core.series import LevelChange, MetricTracker
+
+STALE_INTERVALS = 3
+
+
+@dataclass(frozen=True)
+class PaneSpec:
+    """One pane: a single metric, or a group of metrics sharing one title."""
+
+    key: str
+    title: str
+    metrics: tuple[MetricSpec, ...]
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.metrics) > 1 or self.metrics[0].group is not None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    at: datetime
+    text: str
+    level: Level | None = None
+    """The level this is about, if any (colours the events line)."""
+    toast: bool = False
+    bell: bool = False
+
+
+def panes_for(metrics: Iterable[MetricSpec]) -> tuple[PaneSpec, ...]:
+    """Group metrics into panes in configuration order; a group sits where it first appears."""
+    order: list[str] = []
+    members: dict[str, list[MetricSpec]] = {}
+    titles: dict[str, str] = {}
+    for spec in metrics:
+        key = f"group:{spec.group}" if spec.group else spec.key
+        if key not in members:
+            order.append(key)
+            members[key] = []
+            titles[key] = spec.group or spec.label
+        members[key].append(spec)
+    return tuple(PaneSpec(key, titles[key], tuple(members[key])) for key in order)
+
+
+def stale_after(config: Config, speed: float) -> timedelta:
+    return timedelta(seconds=STALE_INTERVALS * config.backend.interval * speed)
+
+
+class Dashboard:
+    def __init__(self, metrics: Iterable[MetricSpec], stale_after: timedelta) -> None:
+        specs = tuple(metrics)
+        self.panes = panes_for(specs)
+        self.trackers = {spec.key: MetricTracker(spec, stale_after) for spec in specs}
+        self.health: Health | None = None
+        self.health_at: datetime | None = None
+        self.error: str | None = None
+        self.polls = 0
+        self._reported_problems: dict[str, str] = {}
+
+    def apply(self, result: PollResult) -> list[Announcement]:
+        """Take one poll's outcome; return what is news."""
+        self.polls += 1
+        news: list[Announcement] = []
+        news.extend(self._error_news(result))
+        if result.health is not None:
+            self.health, self.health_at = result.health, result.at
+        for key, reading in result.readings.items():
+            tracker = self.trackers.get(key)
+            if tracker is None:
+                continue
+            change = tracker.record(result.at, reading)
+            news.extend(self._problem_news(tracker, result.at))
+            if change is not None and not _first_value(change, tracker):
+                news.append(_level_news(change, tracker.spec))
+        news.extend(self.tick(result.at))
+        return news
+
+    def tick(self, now: datetime) -> list[Announcement]:
+        """Let time pass: metrics without fresh values go STALE (announced once)."""
+        news = []
+        for tracker in self.trackers.values():
+            change = tracker.refresh(now)
+            if change is not None:
+                news.append(_level_news(change, tracker.spec))
+        return news
+
+    def pane_level(self, pane: PaneSpec, now: datetime) -> Level:
+        """The worst level among a pane's metrics."""
+        levels = [self.trackers[spec.key].level(now) for spec in pane.metrics]
+        return max(levels, key=lambda level: level.severity)
+
+    def _error_news(self, result: PollResult) -> list[Announcement]:
+        before, self.error = self.error, result.error
+        if result.error and result.error != before:
+            verb = "backend error" if before is None else "backend error changed"
+            return [Announcement(result.at, f"{verb}: {result.error}", Level.STALE, toast=True)]
+        if before and not result.error:
+            return [Announcement(result.at, "backend recovered", Level.OK, toast=True)]
+        return []
+
+    def _problem_news(self, tracker: MetricTracker, at: datetime) -> list[Announcement]:
+        key, problem = tracker.spec.key, tracker.problem
+        if problem is None:
+            self._reported_problems.pop(key, None)
+            return []
+        if self._reported_problems.get(key) == problem:
+            return []
+        self._reported_problems[key] = problem
+        return [Announcement(at, f"{tracker.spec.label}: bad value: {problem}")]
+
+
+def _first_value(change: LevelChange, tracker: MetricTracker) -> bool:
+    """A metric's very first value arriving OK is not news (a calm start)."""
+    return change.after is Level.OK and len(tracker.history) == 1
+
+
+def _level_news(change: LevelChange, spec: MetricSpec) -> Announcement:
+    return Announcement(
+        change.at,
+        change.describe(spec),
+        change.after,
+        toast=True,
+        bell=change.after is Level.CRIT and change.is_rise,
+    )
