@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import os
 import re
 import select
@@ -189,24 +190,25 @@ class PtySession:
             time.sleep(max(timeout, 0.0))
             return 0, time.perf_counter()
         ready, _, _ = select.select([self.master_fd], [], [], max(timeout, 0.0))
-        total = 0
-        stamp = time.perf_counter()
+        chunks: list[bytes] = []
         if ready:
             while True:
                 try:
                     chunk = os.read(self.master_fd, READ_CHUNK)
-                except BlockingIOError:
-                    break
-                except OSError:  # EIO: the program closed the terminal (exited)
+                except (BlockingIOError, OSError):  # nothing more, or EIO: the program exited
                     break
                 if not chunk:
                     break
-                total += len(chunk)
-                self.stream.feed(chunk)
-            stamp = time.perf_counter()
+                chunks.append(chunk)
+        # Stamped before the emulator digests the bytes: the time they reached the terminal.
+        stamp = time.perf_counter()
+        total = 0
+        for chunk in chunks:
+            total += len(chunk)
+            self.stream.feed(chunk)
+        if total:
             self.bytes_read += total
-            if total:
-                self._text_cache = None
+            self._text_cache = None
         self.sample_rss()
         return total, stamp
 
@@ -259,6 +261,25 @@ class PtySession:
         """Write ``data`` as typed keys; return when the write finished."""
         os.write(self.master_fd, data)
         return time.perf_counter()
+
+    def time_key(self, data: bytes, test: ScreenTest, timeout: float) -> tuple[float, float]:
+        """Type ``data``; return seconds until the first byte and until ``test`` held.
+
+        Either is ``math.nan`` when it did not happen within ``timeout``.
+        """
+        self._text_cache = None
+        sent = self.send(data)
+        deadline = sent + timeout
+        first_byte = math.nan
+        while (left := deadline - time.perf_counter()) > 0:
+            got, stamp = self.pump(min(left, RSS_SAMPLE_EVERY))
+            if got and math.isnan(first_byte):
+                first_byte = stamp - sent
+            if got and test(self.text()):
+                return first_byte, stamp - sent
+            if not got and not self.alive():
+                break
+        return first_byte, math.nan
 
     def _answer_terminal_query(self, data: str) -> None:
         with contextlib.suppress(OSError):
