@@ -137,9 +137,8 @@ class Poller:
 
     async def _poll(self) -> tuple[dict[str, Reading], Health | None, str | None]:
         backend = self._backend
-        jobs = [self._fetch("health", backend.health_path)]
-        if self._json_specs:
-            jobs.append(self._fetch("metrics", backend.metrics_path))
+        jobs = [self._fetch("metrics", backend.metrics_path)] if self._json_specs else []
+        jobs.append(self._fetch("health", backend.health_path))
         if self._prom_specs and backend.prometheus_path:
             jobs.append(self._fetch("prometheus", backend.prometheus_path))
         fetched = await asyncio.gather(*jobs)
