@@ -58,9 +58,9 @@ REPO = HERE.parent
 START_TIMEOUT = 20.0
 KEY_TIMEOUT = 3.0
 
-# What "a metric value is on screen" means, per program. The control room's Active Users
-# pane: its title, then a number on the same or one of the next lines.
-APP_FIRST_VALUE = screen_matches(r"Active Users[^\n]*\n?[^\n]*?\b\d[\d,]*\b", 0)
+# What "a metric value is on screen" means, per program. The control room at 80x24: the
+# Active Users row holds a number ("Active Users      15  OK").
+APP_FIRST_VALUE = screen_matches(r"^Active Users +\d[\d,]* ")
 APP_DRAWN = screen_matches(r"Active Users")
 APP_HELP = screen_matches(r"escape closes this help")
 BASELINE_FIRST_VALUE = screen_matches(r"metric 1:\s+\d")
@@ -115,9 +115,9 @@ def make_targets(workdir: Path, runbook: Path | None) -> dict[str, Target]:
 
 
 def runbook_config(runbook: Path) -> str:
-    """A configuration file that makes ``runbook`` the control room's checklist."""
+    """A configuration file that loads ``runbook`` beside the default one."""
     path = json.dumps(str(runbook.resolve()))  # a JSON string is a valid TOML basic string
-    return f"[checklists]\nfiles = [{path}]\n"
+    return f"runbooks = [{path}]\n"
 
 
 def start_and_steady(target: Target, url: str, warmup: float, seconds: float,

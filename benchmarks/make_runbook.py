@@ -10,8 +10,9 @@ the same bytes.
 
     .venv/bin/python benchmarks/make_runbook.py --items 1000 --out /tmp/runbook-1000.toml
 
-``--no-rollback`` leaves out the ``[rollback]`` section (copied from the default runbook
-when present, so the file can stand in for it).
+The file has no ``[rollback]`` section, so it can be loaded beside the default runbook
+(config ``runbooks = [FILE]``: slots merge by id, ids stay unique). ``--with-rollback``
+copies the default runbook's ``[rollback]`` section in, for a file that stands in for it.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def rollback_section(source: Path = DEFAULT_RUNBOOK) -> str:
     return ""
 
 
-def make_runbook(items: int, group_size: int = 25, with_rollback: bool = True) -> str:
+def make_runbook(items: int, group_size: int = 25, with_rollback: bool = False) -> str:
     """The TOML text of a runbook with ``items`` items spread evenly over the six slots."""
     if items < len(SLOTS):
         raise ValueError(f"need at least {len(SLOTS)} items, one per slot")
@@ -102,12 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--group-size", type=int, default=25)
     parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    parser.add_argument("--no-rollback", action="store_true",
-                        help="leave out the [rollback] section of the default runbook")
+    parser.add_argument("--with-rollback", action="store_true",
+                        help="copy in the [rollback] section of the default runbook")
     args = parser.parse_args(argv)
     if args.items < len(SLOTS) or args.group_size < 1:
         parser.error(f"--items must be at least {len(SLOTS)} and --group-size at least 1")
-    text = make_runbook(args.items, args.group_size, not args.no_rollback)
+    text = make_runbook(args.items, args.group_size, args.with_rollback)
     tomllib.loads(text)  # never hand the benchmark a file that is not TOML
     if args.out:
         args.out.write_text(text, encoding="utf-8")
