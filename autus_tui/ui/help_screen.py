@@ -16,10 +16,7 @@ from textual.widgets import Static
 
 from autus_tui.ui import safe
 
-EXTRA_KEYS = (
-    ("ctrl+p", "command palette"),
-    ("tab / shift+tab", "next / previous pane"),
-)
+EXTRA_KEYS = (("ctrl+p", "command palette"),)
 
 
 class HelpScreen(ModalScreen[None]):

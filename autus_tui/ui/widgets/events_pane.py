@@ -39,7 +39,8 @@ class EventsPane(VerticalScroll, can_focus=True):
         parts.append(safe.plain(text, 400))
         self.lines.append(safe.join(*parts))
         self.body.update(Content("\n").join(self.lines))
-        self.scroll_end(animate=False, immediate=False)
+        # After the body's new height is laid out, or the end is not the end yet.
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     @property
     def text(self) -> str:

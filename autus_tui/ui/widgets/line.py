@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 class Line(Static):
     DEFAULT_CSS = """
-    Line { height: 1; width: 1fr; }
+    Line { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, content: Content | None = None, *, id: str | None = None,

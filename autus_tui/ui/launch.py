@@ -1,0 +1,120 @@
+"""Starting the control room: ``autus-tui run`` and ``autus-tui demo``.
+
+``run_control_room(config)`` runs against the configured backend. Live, time is the wall
+clock; in rehearsal it is a ``ScaledClock`` starting at ``config.clock`` (a naive time is
+read in the launch timezone; none means now) and running ``config.speed`` times faster.
+
+``run_demo(scenario, speed, operator)`` starts the simulated backend in-process on a free
+loopback port, points the control room at it in REHEARSAL mode with a rehearsal database
+path in a temporary directory (removed on exit), and stops the backend when the app ends.
+Backend and app share one clock, so the scenario plays on the header's time. The clock
+starts a little before the interesting part of each scenario, on launch day (today in
+the launch timezone), so something happens within a minute at speed 1:
+
+- ``spike``  09:02:00 — error rate crosses 1 % (WARN) about 30 s in, CRIT about 2.5 min in
+  (scenario keys: T+2 .. T+10.5 min), recovered by about 09:10:30;
+- ``outage`` 09:00:30 — health down and metrics 503 from 09:01:00 for 35 minutes;
+- ``calm``   08:59:30 — users ramp up after 09:00;
+- any other scenario (``slow``, ``hostile``) starts at 09:00:00.
+
+Both return a process exit code; errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import sys
+import tempfile
+from datetime import datetime, time
+from pathlib import Path
+
+from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
+from autus_tui.core.config import BackendConfig, Config, LaunchConfig
+
+EXIT_OK, EXIT_USAGE = 0, 2
+DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
+DEFAULT_DEMO_START = time(9, 0, 0)
+
+
+def rehearsal_clock(config: Config) -> Clock:
+    """The clock a run uses: wall clock live; scaled and settable in rehearsal."""
+    if not config.rehearsal:
+        return WallClock()
+    start = config.clock
+    if start is None:
+        start = utc_now()
+    elif start.tzinfo is None:
+        start = start.replace(tzinfo=config.launch.zone)
+    return ScaledClock(origin_real=utc_now(), origin_sim=start, speed=config.speed)
+
+
+def run_control_room(config: Config) -> int:
+    from autus_tui.ui.app import ControlRoom
+
+    app = ControlRoom(config, rehearsal_clock(config))
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def launch_moment(launch: LaunchConfig, at: time, now: datetime | None = None) -> datetime:
+    """``at`` on launch day (its configured date, else today), in the launch timezone."""
+    zone = launch.zone
+    day = launch.date or (now or utc_now()).astimezone(zone).date()
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+def run_demo(scenario: str, speed: float, operator: str | None) -> int:
+    from autus_tui.sim.scenarios import SCENARIOS, scenario_names
+
+    if scenario not in SCENARIOS:
+        _error(f"unknown scenario {scenario!r} (known: {scenario_names()})")
+        return EXIT_USAGE
+    if not math.isfinite(speed) or speed <= 0:
+        _error(f"--speed must be a number above 0, got {speed:g}")
+        return EXIT_USAGE
+    if not operator:
+        from autus_tui.settings import login_name
+
+        operator = login_name()
+    with tempfile.TemporaryDirectory(prefix="autus-demo-") as folder:
+        try:
+            return asyncio.run(_demo(scenario, speed, operator, Path(folder)))
+        except OSError as error:
+            _error(f"cannot start the simulated backend: {error.strerror or error}")
+            return 1
+
+
+async def _demo(scenario: str, speed: float, operator: str, folder: Path) -> int:
+    from autus_tui.sim.server import SimBackend
+    from autus_tui.ui.app import ControlRoom
+
+    launch = LaunchConfig()
+    start = launch_moment(launch, DEMO_START.get(scenario, DEFAULT_DEMO_START))
+    clock = ScaledClock(origin_real=utc_now(), origin_sim=start, speed=speed)
+    launch_at = launch_moment(launch, launch.time)
+    backend = SimBackend(scenario, clock=clock, launch_at=launch_at)
+    url = await backend.start("127.0.0.1", 0)
+    try:
+        interval = BackendConfig().interval
+        config = Config(
+            backend=BackendConfig(url=url, interval=interval, timeout=interval * 0.8),
+            launch=launch,
+            operator=operator,
+            db=str(folder / "rehearsal.db"),
+            rehearsal=True,
+            clock=start.replace(tzinfo=None),
+            speed=speed,
+        )
+        app = ControlRoom(config, clock, rehearsal=True)
+        await app.run_async()
+        return app.return_code or EXIT_OK
+    finally:
+        await backend.stop()
+
+
+def _error(message: str) -> None:
+    print(f"autus-tui: {message}", file=sys.stderr)
+
+
+__all__ = ["launch_moment", "rehearsal_clock", "run_control_room", "run_demo"]

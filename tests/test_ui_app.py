@@ -1,0 +1,191 @@
+"""The control room on fixed data: poll results fed through ``apply_poll``, no polling.
+
+What a person at 80x24 would see: level words in panes, "bad value" with its reason in
+the events pane (once), STALE with an age, hostile health text shown literally and
+harmless, the help screen, tab between panes, and both layouts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from autus_tui.core.clock import FixedClock
+from autus_tui.core.config import Config
+from autus_tui.core.payload import Health, Reading
+from autus_tui.core.samples import HostSample, PollResult
+from autus_tui.ui.app import ControlRoom
+from autus_tui.ui.help_screen import HelpScreen
+from autus_tui.ui.testing import screen_text
+from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
+from autus_tui.ui.widgets.group_pane import GroupPane
+from autus_tui.ui.widgets.metric_pane import MetricPane
+
+START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
+HOSTILE = "x[/]y [@click=app.quit]Q[/] \x1b]0;T\x07"
+HOST = HostSample(12.0, 45.0, 0.5, 61.0)
+
+
+def make_app(**kwargs: object) -> tuple[ControlRoom, FixedClock]:
+    clock = FixedClock(START)
+    app = ControlRoom(Config(operator="kim"), clock, rehearsal=True, poll=False,
+                      host_reader=lambda: HOST, **kwargs)  # type: ignore[arg-type]
+    return app, clock
+
+
+def calm(at: datetime, **override: Reading) -> PollResult:
+    readings = {
+        "active_users": Reading(1200), "gate_observe": Reading(1000),
+        "gate_ring": Reading(200), "gate_lock": Reading(30),
+        "afterimage_rate": Reading(40.0), "error_rate": Reading(0.2),
+        "avg_response": Reading(120), "gate_failures": Reading(0),
+        "db_connections": Reading(40.0),
+    }
+    readings.update(override)
+    return PollResult(at, readings, Health("ok", "All systems operational"))
+
+
+def pane(app: ControlRoom, key: str) -> MetricPane:
+    return app.query_one(f"#pane-{key}", MetricPane)
+
+
+async def test_levels_show_as_words_and_a_rise_to_crit_is_an_event() -> None:
+    app, clock = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.apply_poll(calm(clock.now()))
+        await pilot.pause()
+        assert pane(app, "error_rate").level.text.strip() == "OK"
+        clock.advance(timedelta(seconds=1))
+        app.apply_poll(calm(clock.now(), error_rate=Reading(2.5), avg_response=Reading(2500)))
+        await pilot.pause()
+        assert pane(app, "error_rate").level.text.strip() == "WARN"
+        assert pane(app, "avg_response").level.text.strip() == "CRIT"
+        text = screen_text(app)
+        assert "2.50%" in text and "WARN" in text and "CRIT" in text
+        assert "Avg Response OK → CRIT (2,500 ms)" in app.events_text
+        assert "Error Rate OK → WARN (2.50%)" in app.events_text
+        # A calm start is not news: nothing was announced for the first OK values.
+        assert "→ OK" not in app.events_text
+
+
+async def test_stale_pane_says_how_old_and_dims_the_old_value() -> None:
+    app, clock = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.apply_poll(calm(clock.now()))
+        clock.advance(timedelta(seconds=12))
+        app.tick()
+        await pilot.pause()
+        error_rate = pane(app, "error_rate")
+        assert error_rate.level.text.strip() == "STALE"
+        assert error_rate.note.text == "STALE · last 12s ago"
+        assert "0.20%" in error_rate.value.text
+        assert any("strike" in str(span.style) for span in error_rate.value.content.spans)
+        assert "Error Rate OK → STALE" in app.events_text
+        group = app.query_one(GroupPane)
+        assert group.level.text.strip() == "STALE" and group.age.text == "12s ago"
+
+
+async def test_bad_value_shows_on_pane_and_reason_once_in_events() -> None:
+    app, clock = make_app()
+    reason = "error_rate_pct is not a number (text: 'lots')"
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            app.apply_poll(calm(clock.now(), error_rate=Reading(None, reason)))
+            clock.advance(timedelta(seconds=1))
+        await pilot.pause()
+        assert pane(app, "error_rate").value.text == "bad value"
+        assert app.events_text.count(f"Error Rate: bad value: {reason}") == 1
+        app.apply_poll(calm(clock.now()))
+        await pilot.pause()
+        assert pane(app, "error_rate").value.text == "0.20%"
+
+
+async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing() -> None:
+    app, clock = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.apply_poll(PollResult(clock.now(), {}, Health("ok", HOSTILE)))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "x[/]y [@click=app.quit]Q[/]" in text
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "\x07" not in svg and "\x1b" not in text
+        status = app.query_one("#health .status")
+        column = status.render_line(0).text.index("[@click")  # type: ignore[attr-defined]
+        await pilot.click(status, offset=(column + 2, 0))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+
+
+async def test_help_screen_lists_keys_and_closes() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Quit" in text and "ctrl+p" in text and "Next pane" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_tab_moves_focus_between_panes() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = app.focused
+        assert isinstance(first, MetricPane)
+        await pilot.press("tab")
+        assert isinstance(app.focused, GroupPane)
+        await pilot.press("shift+tab")
+        assert app.focused is first
+
+
+async def test_layout_switches_with_the_terminal_size() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.has_class("-compact")
+        assert app.query_one("#health .components").display is False
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert app.has_class("-wide")
+        assert app.query_one("#health .components").display is True
+
+
+async def test_header_shows_launch_time_mode_and_operator() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first_line = screen_text(app).splitlines()[0]
+        assert "09:03:00 KST" in first_line
+        assert "REHEARSAL" in first_line and "kim" in first_line
+
+
+async def test_korean_operator_lines_up() -> None:
+    clock = FixedClock(START)
+    app = ControlRoom(Config(operator="김민수"), clock, rehearsal=False, poll=False,
+                      host_reader=lambda: HOST)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = app.screen._compositor.render_strips()[0]
+        assert "LIVE" in header.text and "김민수" in header.text
+        assert header.cell_length == 80  # double-width Hangul counted as two cells
+
+
+async def test_events_pane_is_bounded_newest_last() -> None:
+    app, clock = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        events = app.query_one(EventsPane)
+        for number in range(MAX_LINES + 20):
+            events.add(clock.now(), f"event {number}")
+        await pilot.pause()
+        assert len(events.lines) == MAX_LINES
+        assert events.lines[-1].plain.endswith(f"event {MAX_LINES + 19}")
+        assert "event 0" not in events.text
+
+
+async def test_host_reader_failure_is_said_not_raised() -> None:
+    def broken() -> HostSample:
+        raise OSError("no /proc")
+
+    clock = FixedClock(START)
+    app = ControlRoom(Config(), clock, poll=False, host_reader=broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "unavailable: no /proc" in screen_text(app)
