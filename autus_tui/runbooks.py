@@ -50,10 +50,16 @@ def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
     return parse_runbook(_decode(raw, source), source, keys)
 
 
-def load_runbooks(config: Config) -> Runbook:
-    """The default runbook and every configured one, combined (ids unique across all)."""
+def load_runbooks(config: Config, *, include_default: bool = True) -> Runbook:
+    """The default runbook and every configured one, combined (ids unique across all).
+
+    ``include_default=False`` lets a configured file stand in for the default (a
+    benchmark runbook); then at least one must be configured.
+    """
     keys = metric_keys(config)
-    books = [load_default_runbook(keys)]
+    books = [load_default_runbook(keys)] if include_default else []
+    if not books and not config.runbooks:
+        raise RunbookError("configuration", "runbooks", "no runbook to load")
     books.extend(load_runbook_file(path, keys) for path in config.runbooks)
     return combine(books)
 

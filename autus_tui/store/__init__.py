@@ -1,0 +1,24 @@
+"""The store: SQLite (through sqlite-utils) holding the launch day's state and record.
+
+``Store(path, clock)`` opens (checks, migrates) a database file; see ``store.store`` for
+threads and change detection, ``store.db`` for file safety and permissions,
+``store.migrations`` for the schema, ``store.events`` for the append-only log,
+``store.checklist`` for marks and ``store.meta`` for the shared rehearsal clock.
+"""
+
+from autus_tui.store.checklist import Mark, MarkResult
+from autus_tui.store.db import (
+    StoreBusy,
+    StoreError,
+    default_db_path,
+    resolve_db_path,
+)
+from autus_tui.store.events import Event
+from autus_tui.store.meta import load_or_start_rehearsal_clock, read_rehearsal_clock
+from autus_tui.store.store import Store, Transaction
+
+__all__ = [
+    "Event", "Mark", "MarkResult", "Store", "StoreBusy", "StoreError", "Transaction",
+    "default_db_path", "load_or_start_rehearsal_clock", "read_rehearsal_clock",
+    "resolve_db_path",
+]

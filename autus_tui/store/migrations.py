@@ -1,0 +1,85 @@
+"""The schema, as a list of forward migrations; ``PRAGMA user_version`` is its length.
+
+Migration ``n`` (1-based) takes a database at version ``n - 1`` to ``n``. Never edit a
+migration that has shipped: add a new one at the end (incidents, leases, samples...).
+All pending migrations run in one ``BEGIN IMMEDIATE`` transaction that re-reads the
+version first, so two processes opening a new file at once migrate it exactly once.
+
+Version 1:
+  events           append-only (triggers refuse UPDATE and DELETE): who did what, when.
+                   ``at`` is clock time (simulated in rehearsal) as UTC ISO-8601;
+                   ``detail`` is a JSON object.
+  checklist_marks  the current state of each item that was ever marked, and the event
+                   that set it.
+  meta             key/value settings of this database (the rehearsal clock).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+APPLICATION_ID = 0x41555453  # "AUTS": marks the file as ours (PRAGMA application_id)
+
+
+class SchemaTooNew(Exception):
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema version {version} is newer than {LATEST_VERSION}")
+        self.version = version
+
+
+def _v1_events_marks_meta(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""")
+    db.table("events").create_index(["kind"])
+    db.table("events").create_index(["at"])
+    for action in ("UPDATE", "DELETE"):
+        db.execute(f"""
+            CREATE TRIGGER events_append_only_{action.lower()} BEFORE {action} ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""")
+    db.execute("""
+        CREATE TABLE checklist_marks (
+            item_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL CHECK (state IN ('open', 'done', 'na')),
+            operator TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT,
+            event_id INTEGER NOT NULL REFERENCES events(id)
+        )""")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_events_marks_meta,
+]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to LATEST_VERSION; return the version it had before."""
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST_VERSION:
+            raise SchemaTooNew(version)
+        for number in range(version, LATEST_VERSION):
+            MIGRATIONS[number](db)
+        if version < LATEST_VERSION:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return int(version)
