@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autus_tui.core.config import Config, ConfigError
+from autus_tui.core.runbook import RunbookError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
-    except ConfigError as error:
+    except (ConfigError, RunbookError) as error:
         print(f"autus-tui: {error}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -90,8 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
-        config_from_args(args)
+        from autus_tui.runbooks import load_runbooks
+
+        config = config_from_args(args)
+        runbook = load_runbooks(config)
         print("configuration ok")
+        print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
+              f"({', '.join(runbook.sources)})")
         return EXIT_OK
     if args.command == "backend":
         from autus_tui.sim.server import serve_forever
