@@ -235,6 +235,23 @@ class PtySession:
             if not got and not self.alive():
                 return None
 
+    def wait_for_each(self, tests: Sequence[ScreenTest], timeout: float) -> list[float | None]:
+        """Pump until every test has held once; return when each first held (None: never)."""
+        seen: list[float | None] = [None] * len(tests)
+        deadline = time.perf_counter() + timeout
+        text, stamp = self.text(), time.perf_counter()
+        while True:
+            for index, test in enumerate(tests):
+                if seen[index] is None and test(text):
+                    seen[index] = stamp
+            left = deadline - time.perf_counter()
+            if all(when is not None for when in seen) or left <= 0:
+                return seen
+            got, stamp = self.pump(min(left, RSS_SAMPLE_EVERY))
+            if not got and not self.alive():
+                return seen
+            text = self.text()
+
     def wait_quiet(self, quiet: float, timeout: float) -> bool:
         """Pump until nothing was written for ``quiet`` s (True) or ``timeout`` passed."""
         deadline = time.perf_counter() + timeout
