@@ -1,0 +1,88 @@
+"""Starting the control room: clocks for run/rehearsal, demo argument errors, and the
+real ``autus-tui demo`` under a pseudo-terminal (it starts, shows values, quits on q)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
+
+import pytest
+
+from autus_tui.core.clock import ScaledClock, WallClock
+from autus_tui.core.config import Config, LaunchConfig
+from autus_tui.ui.launch import launch_moment, rehearsal_clock, run_demo
+
+
+def test_live_uses_the_wall_clock() -> None:
+    assert isinstance(rehearsal_clock(Config()), WallClock)
+
+
+def test_rehearsal_clock_reads_a_naive_time_in_the_launch_timezone() -> None:
+    config = Config(rehearsal=True, clock=datetime(2026, 11, 27, 8, 55), speed=60)
+    clock = rehearsal_clock(config)
+    assert isinstance(clock, ScaledClock) and clock.speed == 60
+    assert clock.origin_sim == datetime(2026, 11, 26, 23, 55, tzinfo=UTC)
+
+
+def test_launch_moment_is_on_the_configured_day_in_its_timezone() -> None:
+    launch = LaunchConfig(date=date(2026, 11, 27))
+    moment = launch_moment(launch, clock_time(9, 2))
+    assert moment.astimezone(UTC) == datetime(2026, 11, 27, 0, 2, tzinfo=UTC)
+
+
+def test_unknown_scenario_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_demo("nope", 1.0, "kim") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown scenario 'nope'" in err and "spike" in err
+
+
+def test_bad_speed_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_demo("spike", float("nan"), None) == 2
+    assert "--speed" in capsys.readouterr().err
+
+
+def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def test_demo_runs_in_a_terminal_and_quits_on_q() -> None:
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autus_tui.cli", "demo", "--scenario", "calm"],
+        stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
+    )
+    os.close(follower)
+    try:
+        seen = _read_until(leader, b"REHEARSAL", timeout=15)
+        assert b"REHEARSAL" in seen
+        assert b"Active Users" in _read_until(leader, b"Active Users", timeout=5) + seen
+        os.write(leader, b"q")
+        deadline = time.monotonic() + 10
+        while process.poll() is None and time.monotonic() < deadline:
+            _read_until(leader, b"\0never", timeout=0.2)  # keep the terminal drained
+        assert process.wait(timeout=1) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=5)
+        os.close(leader)
