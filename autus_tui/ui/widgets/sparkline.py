@@ -12,15 +12,15 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def spark(values: Sequence[float], width: int) -> str:
-    """The last ``width`` values as blocks, scaled from zero to the highest shown.
+    """The last ``width`` values as blocks, scaled from the lowest to the highest shown.
 
-    Scaling from zero (values are never negative; the payload reader rejects those)
-    keeps small wobbles small; a series of zeros sits on the bottom row.
+    Relative, as sparklines are: the shape of the recent trend, not its size (the value
+    beside it gives the size). A flat series sits on the bottom row.
     """
     if width <= 0 or not values:
         return ""
     shown = list(values)[-width:]
-    low, high = min(0.0, *shown), max(shown)
+    low, high = min(shown), max(shown)
     span = high - low
     if span <= 0:
         return BLOCKS[0] * len(shown)

@@ -1,0 +1,79 @@
+"""SVG snapshots of the control room at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Fixed clock (09:03:10 KST), fixed data fed through ``apply_poll`` (one OK, one WARN, one
+CRIT, one STALE metric, a "bad value", a degraded health message with components, a
+fixed host sample), no polling, toasts cleared. Update with ``--snapshot-update`` only
+after looking at the report.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from autus_tui.core.clock import FixedClock
+from autus_tui.core.config import Config
+from autus_tui.core.payload import Health, Reading
+from autus_tui.core.samples import HostSample, PollResult
+from autus_tui.ui.app import ControlRoom
+
+START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)
+HEALTH = Health(
+    "degraded", "Elevated error rate and response time",
+    (("api", "degraded", "error 2.4 %, avg 2,310 ms"), ("db", "ok", "pool 41/100"),
+     ("websocket", "ok", "1,204 clients"), ("cdn", "ok", "edge 41 ms")),
+)
+
+
+def feed(app: ControlRoom, clock: FixedClock) -> None:
+    for step in range(10):
+        readings = {
+            "active_users": Reading(1180 + 7 * step),
+            "gate_observe": Reading(1000 + 40 * step),
+            "gate_ring": Reading(200 + 9 * step),
+            "gate_lock": Reading(30 + step),
+            "afterimage_rate": Reading(41.0 + step % 3),
+            "error_rate": Reading(0.6 + 0.2 * step),           # ends WARN (2.40 %)
+            "avg_response": Reading(300 + 230 * step),         # ends CRIT (2,370 ms)
+            "gate_failures": Reading(0),
+            "db_connections": Reading(40.0 + step),
+        }
+        if step >= 4:
+            readings.pop("gate_failures")                      # STALE from step 4 on
+        if step == 9:
+            readings["afterimage_rate"] = Reading(
+                None, "afterimage_per_min is not a number (text: 'many')")
+        app.apply_poll(PollResult(clock.now(), readings, HEALTH))
+        if step < 9:
+            clock.advance(timedelta(seconds=1))
+
+
+def make_app() -> ControlRoom:
+    clock = FixedClock(START)
+    app = ControlRoom(Config(operator="김민수"), clock, rehearsal=True, poll=False,
+                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0))
+    app._snapshot_clock = clock  # type: ignore[attr-defined]
+    return app
+
+
+async def run_before(pilot: Any) -> None:
+    app = pilot.app
+    feed(app, app._snapshot_clock)
+    await pilot.pause()
+    app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_control_room(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_help_screen(snap_compare: Any) -> None:
+    async def open_help(pilot: Any) -> None:
+        await run_before(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_help)
