@@ -152,9 +152,13 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connectio
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.Error as error:
+    except sqlite3.OperationalError as error:
         conn.close()
-        raise StoreError(path, f"cannot be opened ({error})") from None
+        raise describe_operational(path, error) from None
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(path, f"is damaged or not a database ({error}); it was left "
+                               "untouched") from None
     return conn
 
 
