@@ -60,6 +60,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 START_TIMEOUT = 20.0
 KEY_TIMEOUT = 3.0
+SETTLE = 3.0
+"""Seconds the runbook target has, after its first value, to show a checklist item."""
 
 # What "a metric value is on screen" means, per program. The control room at 80x24: the
 # Active Users row holds a number ("Active Users      15  OK").
@@ -150,12 +152,13 @@ def start_and_steady(target: Target, url: str, warmup: float, seconds: float,
     """One start: time to first value, then CPU and bytes over ``seconds``, peak RSS."""
     with PtySession(target.argv(url), env=target.env, cwd=REPO) as session:
         tests = [target.first_value] + ([target.checklist] if target.checklist else [])
-        seen, *checklist = session.wait_for_each(tests, START_TIMEOUT)
+        seen, *checklist = session.wait_for_each(tests, START_TIMEOUT, settle=SETTLE)
         if checklist and checklist[0] is not None:
             figures.checklist_s.append(checklist[0] - session.spawned_at)
         elif checklist:
             figures.failures.append(f"{target.name}: no checklist item on screen within "
-                                    f"{START_TIMEOUT:.0f} s; screen was:\n{session.text()}")
+                                    f"{SETTLE:.0f} s after the first value; screen was:\n"
+                                    f"{session.text()}")
         if seen is None:
             figures.failures.append(f"{target.name}: no metric value on screen within "
                                     f"{START_TIMEOUT:.0f} s; screen was:\n{session.text()}")

@@ -235,8 +235,13 @@ class PtySession:
             if not got and not self.alive():
                 return None
 
-    def wait_for_each(self, tests: Sequence[ScreenTest], timeout: float) -> list[float | None]:
-        """Pump until every test has held once; return when each first held (None: never)."""
+    def wait_for_each(
+        self, tests: Sequence[ScreenTest], timeout: float, settle: float = math.inf
+    ) -> list[float | None]:
+        """Pump until every test has held once; return when each first held (None: never).
+
+        Gives up ``timeout`` s from now, or ``settle`` s after the first test held.
+        """
         seen: list[float | None] = [None] * len(tests)
         deadline = time.perf_counter() + timeout
         text, stamp = self.text(), time.perf_counter()
@@ -244,6 +249,7 @@ class PtySession:
             for index, test in enumerate(tests):
                 if seen[index] is None and test(text):
                     seen[index] = stamp
+                    deadline = min(deadline, stamp + settle)
             left = deadline - time.perf_counter()
             if all(when is not None for when in seen) or left <= 0:
                 return seen
