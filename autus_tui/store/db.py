@@ -154,7 +154,7 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connectio
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.OperationalError as error:
         conn.close()
-        raise describe_operational(path, error) from None
+        raise describe_operational(path, error, busy_timeout) from None
     except sqlite3.DatabaseError as error:
         conn.close()
         raise StoreError(path, f"is damaged or not a database ({error}); it was left "
@@ -181,7 +181,7 @@ def open_database(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Con
         raise
     except sqlite3.OperationalError as error:
         conn.close()
-        raise describe_operational(path, error) from None
+        raise describe_operational(path, error, busy_timeout) from None
     except sqlite3.DatabaseError as error:
         conn.close()
         raise StoreError(path, f"is damaged or not a database ({error}); it was left "
@@ -213,11 +213,13 @@ def _too_new(path: Path, version: int) -> StoreError:
                             f"understands ({LATEST_VERSION}); upgrade autus-tui to open it")
 
 
-def describe_operational(path: Path, error: sqlite3.OperationalError) -> StoreError:
+def describe_operational(
+    path: Path, error: sqlite3.OperationalError, busy_timeout: float = BUSY_TIMEOUT
+) -> StoreError:
     text = str(error)
     if "locked" in text or "busy" in text:
         return StoreBusy(path, "is locked by another process for longer than "
-                               f"{BUSY_TIMEOUT:g} s; nothing was written")
+                               f"{busy_timeout:g} s; nothing was written")
     if "readonly" in text or "read-only" in text:
         return StoreError(path, "is read-only; the control room must write its record — "
                                 "use --db elsewhere")

@@ -67,6 +67,7 @@ class Store:
     ) -> None:
         self.path = Path(path)
         self.clock: Clock = clock or WallClock()
+        self._busy_timeout = busy_timeout
         self._writer = open_database(self.path, busy_timeout)
         try:
             self._reader = connect(self.path, busy_timeout)
@@ -102,7 +103,7 @@ class Store:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
-                raise describe_operational(self.path, error) from None
+                raise describe_operational(self.path, error, self._busy_timeout) from None
             try:
                 db = sqlite_utils.Database(conn, execute_plugins=False)
                 yield Transaction(conn, db, self.clock.now())
@@ -111,7 +112,7 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(error, sqlite3.OperationalError):
-                    raise describe_operational(self.path, error) from None
+                    raise describe_operational(self.path, error, self._busy_timeout) from None
                 if isinstance(error, sqlite3.DatabaseError):
                     raise StoreError(self.path, f"database error ({error})") from None
                 raise
@@ -139,7 +140,7 @@ class Store:
             try:
                 yield self._reader
             except sqlite3.OperationalError as error:
-                raise describe_operational(self.path, error) from None
+                raise describe_operational(self.path, error, self._busy_timeout) from None
             except sqlite3.DatabaseError as error:
                 raise StoreError(self.path, f"database error ({error})") from None
 
