@@ -101,9 +101,11 @@ async def test_bad_value_shows_on_pane_and_reason_once_in_events() -> None:
 
 async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing() -> None:
     app, clock = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.apply_poll(PollResult(clock.now(), {}, Health("ok", HOSTILE)))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        # The same text as a health message and as a backend error (which is toasted).
+        app.apply_poll(PollResult(clock.now(), {}, Health("ok", HOSTILE), error=HOSTILE))
         await pilot.pause()
+        assert app.screen.query("Toast")
         text = screen_text(app)
         assert "x[/]y [@click=app.quit]Q[/]" in text
         svg = app.export_screenshot()
@@ -189,3 +191,42 @@ async def test_host_reader_failure_is_said_not_raised() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "unavailable: no /proc" in screen_text(app)
+
+
+class BellCounting(ControlRoom):
+    """The real app, counting terminal bells (headless Textual writes none)."""
+
+    bells = 0
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+async def test_a_rise_to_crit_rings_the_bell_once_and_toasts() -> None:
+    clock = FixedClock(START)
+    app = BellCounting(Config(), clock, poll=False, host_reader=lambda: HOST)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        app.apply_poll(calm(clock.now()))
+        clock.advance(timedelta(seconds=1))
+        app.apply_poll(calm(clock.now(), error_rate=Reading(2.0)))  # WARN: no bell
+        await pilot.pause()
+        assert app.bells == 0
+        for _ in range(3):
+            clock.advance(timedelta(seconds=1))
+            app.apply_poll(calm(clock.now(), error_rate=Reading(9.0)))  # CRIT, stays CRIT
+        await pilot.pause()
+        assert app.bells == 1
+        await pilot.pause(0.1)
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("Error Rate WARN → CRIT (9.00%)" in text for text in toasts)
+
+
+async def test_ctrl_p_opens_the_command_palette() -> None:
+    from textual.command import CommandPalette
+
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CommandPalette)
