@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate configuration and checklists")
     check.add_argument("--config", metavar="FILE")
+
+    record = commands.add_parser("record", help="headless poller and recorder (no UI)")
+    _run_flags(record)
+
+    report = commands.add_parser("report", help="launch-day report in Markdown")
+    report.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    report.add_argument("--db", metavar="FILE", help="SQLite database file")
+    report.add_argument("--rehearsal", action="store_true", default=None,
+                        help="the rehearsal database (when --db is not given)")
+    report.add_argument("--out", metavar="FILE", help="write the report here (default: stdout)")
     return parser
 
 
@@ -76,13 +86,15 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = {"run", "demo", "backend", "check", "-h", "--help"}
+    known = {"run", "demo", "backend", "check", "record", "report", "-h", "--help"}
     if not argv or argv[0] not in known:
         argv = ["run", *argv]
     args = parser.parse_args(argv)
+    from autus_tui.store import StoreError
+
     try:
         return _dispatch(args)
-    except (ConfigError, RunbookError) as error:
+    except (ConfigError, RunbookError, StoreError) as error:
         print(f"autus-tui: {error}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -99,6 +111,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
               f"({', '.join(runbook.sources)})")
         return EXIT_OK
+    if args.command == "record":
+        from autus_tui.recorder import run_record
+
+        return run_record(config_from_args(args))
+    if args.command == "report":
+        from autus_tui.report import run_report
+
+        return run_report(config_from_args(args), args.out)
     if args.command == "backend":
         from autus_tui.sim.server import serve_forever
 

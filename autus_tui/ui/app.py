@@ -4,11 +4,14 @@ State changes in exactly two places, both on the app's message loop:
 - ``apply_poll(result)``: a poll's outcome. The poller worker reaches it by posting
   ``PollArrived``; tests call it directly, so tests and live share one path.
 - ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
+- ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
+  re-renders from the marks it read, new events go to the events pane and an open
+  timeline.
 
 The poller runs as an async worker and never blocks the UI; it only posts messages.
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
-Later issues (checklist, incidents, rollback, handover, notes, timeline) fill the
-``#workspace`` column, which holds a named placeholder until then.
+The ``#workspace`` column holds the checklist panel; later issues (incidents, rollback,
+handover, notes) add to it. Writes never happen on the UI thread (``ui.store_writes``).
 """
 
 from __future__ import annotations
@@ -21,17 +24,26 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.levels import Level
+from autus_tui.core.runbook import Runbook
 from autus_tui.core.samples import HostSample, PollResult
+from autus_tui.core.schedule import LaunchDay
+from autus_tui.store import Store
 from autus_tui.ui import safe
+from autus_tui.ui.checklist_model import ChecklistModel
 from autus_tui.ui.dashboard import Announcement, Dashboard, stale_after
 from autus_tui.ui.help_screen import HelpScreen
 from autus_tui.ui.messages import PollArrived, PollerStopped
+from autus_tui.ui.store_events import event_line
+from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
+from autus_tui.ui.store_writes import WriteDone
+from autus_tui.ui.timeline_screen import TimelineScreen
+from autus_tui.ui.widgets.checklist_panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.group_pane import GroupPane
 from autus_tui.ui.widgets.header import ControlHeader
@@ -47,7 +59,7 @@ HostReader = Callable[[], HostSample]
 SEVERITY: dict[Level | None, safe.Severity] = {
     Level.CRIT: "error", Level.WARN: "warning", Level.STALE: "warning",
 }
-WORKSPACE_PLACEHOLDER = "Checklist — arrives with the checklists issue"
+HEADER_WIDE_COLUMNS = 120
 
 
 def default_host_reader() -> HostSample:
@@ -62,6 +74,7 @@ class ControlRoom(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("t", "timeline", "Timeline", id="app.timeline"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="app.focus_previous"),
@@ -75,6 +88,8 @@ class ControlRoom(App[int]):
         rehearsal: bool | None = None,
         poll: bool = True,
         host_reader: HostReader | None = default_host_reader,
+        store: Store | None = None,
+        runbook: Runbook | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -85,6 +100,20 @@ class ControlRoom(App[int]):
         self.stale_after = stale_after(config, clock.speed)
         self.dashboard = Dashboard(config.metrics, self.stale_after)
         self.zone = config.launch.zone
+        self.store = store
+        if runbook is None:
+            from autus_tui.runbooks import load_runbooks
+
+            runbook = load_runbooks(config)
+        self.runbook = runbook
+        launch = config.launch
+        self.day = LaunchDay.resolve(launch.date, launch.time, self.zone, clock.now())
+        self.checklist = ChecklistPanel(
+            ChecklistModel(runbook, self.day), store, config.operator, clock, self.zone,
+            self.metric_history, self.stale_after, id="checklist",
+        )
+        self.watcher = (StoreWatcher(store, self.post_message, {"marks": store.marks})
+                        if store is not None else None)
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
         for pane in self.dashboard.panes:
@@ -98,7 +127,8 @@ class ControlRoom(App[int]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ControlHeader(self.zone, self.rehearsal, self.config.operator, id="header")
+        yield ControlHeader(self.zone, self.rehearsal, self.config.operator, day=self.day,
+                            slots=self.runbook.slots, id="header")
         with Horizontal(id="main"):
             with Vertical(id="metrics"):
                 with Container(id="metric-grid"):
@@ -106,8 +136,7 @@ class ControlRoom(App[int]):
                 yield HealthLine(id="health")
                 yield HostPane(id="host")
             with Vertical(id="workspace"):
-                yield Static(safe.plain(WORKSPACE_PLACEHOLDER), markup=False,
-                             id="checklist-placeholder")
+                yield self.checklist
         yield EventsPane(self.zone, id="events")
         yield Footer()
 
@@ -115,8 +144,9 @@ class ControlRoom(App[int]):
         self._layout_ready = True
         self._apply_size(self.size.width, self.size.height)
         self.tick()
-        if self.panes:
-            self.panes[0].focus()
+        if self.watcher is not None:
+            self.watcher.start(self)
+        self.checklist.focus_items()
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         if self.poll:
             self.run_worker(self._poll_forever(), name="poller", group="poller",
@@ -129,6 +159,7 @@ class ControlRoom(App[int]):
         wide = width >= WIDE_MIN_SIZE[0] and height >= WIDE_MIN_SIZE[1]
         self.set_class(wide, "-wide")
         self.set_class(not wide, "-compact")
+        self.query_one(ControlHeader).set_wide(width >= HEADER_WIDE_COLUMNS)
         if self._layout_ready:
             # Spark widths follow the pane widths, which are known after the layout.
             self.call_after_refresh(self._show_panes)
@@ -144,6 +175,7 @@ class ControlRoom(App[int]):
         """Once a second: the clock, staleness ages, the host pane."""
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
+        self.checklist.show_time(now)
         self._announce(self.dashboard.tick(now))
         self._show_panes()
         self._show_host()
@@ -154,6 +186,32 @@ class ControlRoom(App[int]):
     def on_poller_stopped(self, message: PollerStopped) -> None:
         self._announce([Announcement(self.clock.now(), f"polling stopped: {message.reason}",
                                      Level.STALE, toast=True)])
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if message.error:
+            self._announce([Announcement(self.clock.now(), f"database: {message.error}",
+                                         Level.STALE, toast=True)])
+            return
+        if "marks" in message.state:
+            self.checklist.show_marks(message.state["marks"])
+        news = [Announcement(event.at, line) for event in message.events
+                if (line := event_line(event, self.runbook)) is not None]
+        self._announce(news)
+        if message.events and isinstance(self.screen, TimelineScreen):
+            self.screen.reload()
+
+    def on_write_done(self, message: WriteDone) -> None:
+        # One's own write: look at the database now rather than at the next watch tick.
+        if self.watcher is not None:
+            self.watcher.check_now()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def metric_history(self) -> History:
+        """metric key → its recent samples, oldest first (what verify rules judge)."""
+        return {key: list(tracker.history) for key, tracker in self.dashboard.trackers.items()}
 
     # -- workers ------------------------------------------------------------------------
 
@@ -175,11 +233,17 @@ class ControlRoom(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        bindings = [*self.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
         keys = [
             (binding.key_display or binding.key, binding.description or binding.action)
-            for binding in self.BINDINGS if isinstance(binding, Binding)
+            for binding in bindings if isinstance(binding, Binding)
         ]
         self.push_screen(HelpScreen(keys))
+
+    def action_timeline(self) -> None:
+        if isinstance(self.screen, TimelineScreen):
+            return
+        self.push_screen(TimelineScreen(self.store, self.zone, self.runbook))
 
     # -- rendering ----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from autus_tui.ui import safe
 
 EXTRA_KEYS = (("ctrl+p", "command palette"),)
+LEGEND = "slot strip: U upcoming · A active · O overdue · D done"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,6 +39,7 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(key)
             rows.append(safe.join((f"{safe.clean_text(key):>16}", "bold"), "  ", description))
-        rows += [safe.plain(""), safe.styled("escape closes this help", "dim")]
+        rows += [safe.plain(""), safe.plain(LEGEND),
+                 safe.styled("escape closes this help", "dim")]
         with Vertical(id="help-box"):
             yield Static(safe.Content("\n").join(rows), markup=False, id="help-keys")

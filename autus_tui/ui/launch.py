@@ -1,12 +1,19 @@
 """Starting the control room: ``autus-tui run`` and ``autus-tui demo``.
 
-``run_control_room(config)`` runs against the configured backend. Live, time is the wall
-clock; in rehearsal it is a ``ScaledClock`` starting at ``config.clock`` (a naive time is
-read in the launch timezone; none means now) and running ``config.speed`` times faster.
+``run_control_room(config)`` runs against the configured backend, on the database at
+``resolve_db_path(config.db, config.rehearsal)``. Live, time is the wall clock. In
+rehearsal it is the clock stored in that database (``load_or_start_rehearsal_clock``), so
+every process on the file shares one simulated time and a restart continues it:
+``--clock`` (a naive time is read in the launch timezone) restarts it there, ``--speed``
+changes its pace. A speed of exactly 1 without ``--clock`` counts as "not given" (the
+configuration cannot tell a default 1 from a typed one), so a restart keeps the stored pace.
+A database that cannot be used (corrupt, not SQLite, too new, unwritable) is one line
+on stderr naming the file, exit 1, nothing overwritten.
 
 ``run_demo(scenario, speed, operator)`` starts the simulated backend in-process on a free
 loopback port, points the control room at it in REHEARSAL mode with a rehearsal database
-path in a temporary directory (removed on exit), and stops the backend when the app ends.
+in a temporary directory (removed on exit) whose stored clock it uses, and stops the
+backend when the app ends.
 Backend and app share one clock, so the scenario plays on the header's time. The clock
 starts a little before the interesting part of each scenario, on launch day (today in
 the launch timezone), so something happens within a minute at speed 1:
@@ -31,8 +38,9 @@ from pathlib import Path
 
 from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
+from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock, resolve_db_path
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
 DEFAULT_DEMO_START = time(9, 0, 0)
 
@@ -49,11 +57,38 @@ def rehearsal_clock(config: Config) -> Clock:
     return ScaledClock(origin_real=utc_now(), origin_sim=start, speed=config.speed)
 
 
+def open_store(config: Config) -> tuple[Store, Clock]:
+    """The database of this run and the clock every write and the header use."""
+    store = Store(resolve_db_path(config.db, config.rehearsal), WallClock())
+    if not config.rehearsal:
+        return store, store.clock
+    start = config.clock
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=config.launch.zone)
+    speed = None if start is None and config.speed == 1.0 else config.speed
+    try:
+        clock = load_or_start_rehearsal_clock(store, start, speed, operator=config.operator)
+    except BaseException:
+        store.close()
+        raise
+    return store, clock
+
+
 def run_control_room(config: Config) -> int:
+    from autus_tui.runbooks import load_runbooks
     from autus_tui.ui.app import ControlRoom
 
-    app = ControlRoom(config, rehearsal_clock(config))
-    app.run()
+    runbook = load_runbooks(config)  # a bad runbook is refused before the database opens
+    try:
+        store, clock = open_store(config)
+    except StoreError as error:
+        _error(str(error))
+        return EXIT_FAIL
+    try:
+        app = ControlRoom(config, clock, store=store, runbook=runbook)
+        app.run()
+    finally:
+        store.close()
     return app.return_code or EXIT_OK
 
 
@@ -80,18 +115,31 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
     with tempfile.TemporaryDirectory(prefix="autus-demo-") as folder:
         try:
             return asyncio.run(_demo(scenario, speed, operator, Path(folder)))
+        except StoreError as error:
+            _error(str(error))
+            return EXIT_FAIL
         except OSError as error:
             _error(f"cannot start the simulated backend: {error.strerror or error}")
             return 1
 
 
 async def _demo(scenario: str, speed: float, operator: str, folder: Path) -> int:
+    launch = LaunchConfig()
+    start = launch_moment(launch, DEMO_START.get(scenario, DEFAULT_DEMO_START))
+    store = Store(folder / "rehearsal.db")
+    try:
+        clock = load_or_start_rehearsal_clock(store, start, speed, operator=operator)
+        return await _demo_on(store, clock, scenario, speed, operator, start)
+    finally:
+        store.close()
+
+
+async def _demo_on(store: Store, clock: ScaledClock, scenario: str, speed: float,
+                   operator: str, start: datetime) -> int:
     from autus_tui.sim.server import SimBackend
     from autus_tui.ui.app import ControlRoom
 
     launch = LaunchConfig()
-    start = launch_moment(launch, DEMO_START.get(scenario, DEFAULT_DEMO_START))
-    clock = ScaledClock(origin_real=utc_now(), origin_sim=start, speed=speed)
     launch_at = launch_moment(launch, launch.time)
     backend = SimBackend(scenario, clock=clock, launch_at=launch_at)
     url = await backend.start("127.0.0.1", 0)
@@ -101,12 +149,12 @@ async def _demo(scenario: str, speed: float, operator: str, folder: Path) -> int
             backend=BackendConfig(url=url, interval=interval, timeout=interval * 0.8),
             launch=launch,
             operator=operator,
-            db=str(folder / "rehearsal.db"),
+            db=str(store.path),
             rehearsal=True,
             clock=start.replace(tzinfo=None),
             speed=speed,
         )
-        app = ControlRoom(config, clock, rehearsal=True)
+        app = ControlRoom(config, clock, rehearsal=True, store=store)
         await app.run_async()
         return app.return_code or EXIT_OK
     finally:

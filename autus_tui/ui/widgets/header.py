@@ -1,4 +1,11 @@
-"""The one-line header: launch-timezone clock, LIVE or REHEARSAL, title, operator.
+"""The one-line header: the D-Day clock, LIVE or REHEARSAL, operator (title when wide).
+
+From left: local time in the launch timezone (``09:03:10 KST``), T-minus / T-plus to
+launch (``T+00:03:10``), the current slot and the countdown to the next one, the mode,
+the operator. At 80 columns the slot part is ``출시 ▸12:00 02:56:50`` (the slot's title,
+the next slot's time, the countdown) and the title is hidden; from 120 columns (the
+``-wide`` layout) it reads ``slot 출시 · next 점심 12:00 in 02:56:50``, the title shows
+and the operator is labelled. Slot titles are runbook text: through ``ui.safe``.
 
 REHEARSAL is reverse video on the warning colour, so nobody mistakes a rehearsal for
 the real launch (and it still reads in 16 colours or none).
@@ -6,11 +13,14 @@ the real launch (and it still reads in 16 colours or none).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
+from autus_tui.core.runbook import Slot
+from autus_tui.core.schedule import ClockView, LaunchDay, clock_view
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
 
@@ -19,22 +29,58 @@ TITLE = "AUTUS v1.0 control room"
 
 class ControlHeader(Horizontal):
     def __init__(self, zone: tzinfo, rehearsal: bool, operator: str, *,
+                 day: LaunchDay | None = None, slots: Sequence[Slot] = (),
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.zone = zone
+        self.day = day
+        self.slots = tuple(slots)
+        self.wide = False
         self.clock = Line(classes="clock")
+        self.to_launch = Line(classes="to-launch")
+        self.slot = Line(classes="slot")
         mode = (safe.styled(" REHEARSAL ", "bold reverse $warning") if rehearsal
                 else safe.styled(" LIVE ", "bold reverse $success"))
         self.mode = Line(mode, classes="mode")
         self.title_line = Line(safe.styled(TITLE, "bold"), classes="title")
-        self.operator = Line(safe.join("operator ", (safe.clean_text(operator, 24), "bold")),
-                             classes="operator")
+        self.operator_name = safe.clean_text(operator, 24)
+        self.operator = Line(classes="operator")
+        self._show_operator()
 
     def compose(self) -> ComposeResult:
         yield self.clock
+        yield self.to_launch
+        yield self.slot
         yield self.mode
         yield self.title_line
         yield self.operator
 
+    def set_wide(self, wide: bool) -> None:
+        self.wide = wide
+        self._show_operator()
+
     def show_time(self, now: datetime) -> None:
         self.clock.show(safe.plain(now.astimezone(self.zone).strftime("%H:%M:%S %Z")))
+        if self.day is None or not self.slots:
+            return
+        view = clock_view(self.day, self.slots, now)
+        self.to_launch.show(safe.styled(view.to_launch, "bold"))
+        self.slot.show(self._slot_text(view))
+
+    def _slot_text(self, view: ClockView) -> safe.Content:
+        current = view.current.slot
+        if self.wide:
+            parts: list[safe.Part] = ["slot ", safe.styled(current.title, "bold", 16)]
+            if view.next is not None:
+                parts += [" · next ", safe.plain(view.next.slot.title, 16),
+                          f" {view.next.slot.at_text} in {view.countdown_text}"]
+            return safe.join(*parts)
+        parts = [safe.styled(current.title, "bold", 8)]
+        if view.next is not None:
+            parts += [f" ▸{view.next.slot.at_text.replace('D+1 ', '')} ",
+                      view.countdown_text]
+        return safe.join(*parts)
+
+    def _show_operator(self) -> None:
+        name = (self.operator_name, "bold")
+        self.operator.show(safe.join("operator ", name) if self.wide else safe.join(name))

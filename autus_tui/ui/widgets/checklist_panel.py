@@ -1,0 +1,271 @@
+"""The checklist panel: one slot at a time, the slot strip above, keys of DESIGN.md.
+
+Layout (top to bottom): the slot strip (every slot's state and progress), the shown
+slot's heading, the items grouped as the runbook groups them (an ``OptionList``: long
+Korean text wraps, never cut), the selected item's id / owner / rule, a status line.
+
+Rendering comes only from ``show_marks`` (the store watcher's ``StoreChanged``) and
+``show_time`` (the app's 1 s tick). Keys never change what is shown directly: ``space``,
+``s`` and ``v`` start a write off the UI thread (``ui.store_writes``) and the result is
+rendered when the watcher sees it committed — one's own marks and another operator's
+take the same path. While a write waits for the database, the status says "saving…" and
+every key still answers.
+
+``space`` states an intent (done on an open item, open on a done or N/A one); if someone
+got there first the store says so ("already done by alice at 09:01") and it is shown.
+``v`` judges the item's rule on the metric history (``core.verify``), records the verdict
+as a ``checklist.verify`` event and, on PASS, marks the item done for whoever asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from autus_tui.core.clock import Clock
+from autus_tui.core.runbook import Item, ItemState
+from autus_tui.core.verify import Verdict, evaluate
+from autus_tui.store import Mark, MarkResult, Store
+from autus_tui.ui import safe
+from autus_tui.ui.checklist_model import ChecklistModel, SlotView
+from autus_tui.ui.na_dialog import NotApplicableDialog
+from autus_tui.ui.store_writes import WriteDone, start_write
+from autus_tui.ui.widgets import checklist_render as render
+from autus_tui.ui.widgets.line import Line
+
+History = Mapping[str, Sequence[tuple[datetime, float]]]
+VERIFY_KIND = "checklist.verify"
+
+
+class ItemList(OptionList):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="checklist.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
+    ]
+
+
+class ChecklistPanel(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "mark_item", "Done/undo", id="checklist.toggle"),
+        Binding("s", "not_applicable", "N/A", id="checklist.not_applicable"),
+        Binding("v", "verify", "Verify", id="checklist.verify"),
+        Binding("left_square_bracket", "previous_slot", "Prev slot", key_display="[",
+                show=False, id="checklist.previous_slot"),
+        Binding("right_square_bracket", "next_slot", "Next slot", key_display="]",
+                show=False, id="checklist.next_slot"),
+        Binding("full_stop", "current_slot", "Current slot", key_display=".", show=False,
+                id="checklist.current_slot"),
+    ]
+
+    def __init__(
+        self, model: ChecklistModel, store: Store | None, operator: str, clock: Clock,
+        zone: tzinfo, history: Callable[[], History], stale_after: timedelta,
+        *, id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="checklist")
+        self.model, self.store, self.operator = model, store, operator
+        self.clock, self.zone = clock, zone
+        self.history, self.stale_after = history, stale_after
+        self.strip = Static(safe.Content(""), markup=False, classes="strip")
+        self.heading = Line(classes="heading")
+        self.items = ItemList(classes="items")
+        self.detail = Static(safe.Content(""), markup=False, classes="detail")
+        self.status = Line(classes="status")
+        self.pending = 0
+        self.last_verdict: Verdict | None = None
+        self._strip_key: tuple[object, ...] = ()
+        self._prompt_keys: list[tuple[str, str, tuple[Any, ...]]] = []
+        self._shown_slot = -1
+
+    def compose(self) -> ComposeResult:
+        yield self.strip
+        yield self.heading
+        yield self.items
+        yield self.detail
+        yield self.status
+
+    def on_mount(self) -> None:
+        self.render_now()
+
+    def on_resize(self) -> None:
+        self._strip_key = ()  # the strip spells more out when there is room
+        self.render_now()
+
+    # -- what the app calls -----------------------------------------------------------
+
+    def show_marks(self, marks: Mapping[str, Mark]) -> None:
+        self.model.set_marks(marks)
+        self.render_now()
+
+    def show_time(self, now: datetime) -> None:
+        self.model.follow(now)
+        self.render_now(now)
+
+    def focus_items(self) -> None:
+        self.items.focus()
+
+    @property
+    def selected(self) -> Item | None:
+        option = self.items.highlighted_option
+        if option is None or option.id is None or option.disabled:
+            return None
+        return self.model.runbook.item(option.id)
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def render_now(self, now: datetime | None = None) -> None:
+        now = now or self.clock.now()
+        views = self.model.slot_views(now)
+        view = views[self.model.shown]
+        strip = render.strip(views, self.model.shown, self.strip.content_size.width or 38)
+        key = (strip.plain, tuple(strip.spans))
+        if key != self._strip_key:
+            self._strip_key = key
+            self.strip.update(strip)
+        self.heading.show(render.heading(view, self.model.following))
+        self._show_items(view)
+        self._show_detail()
+
+    def _show_items(self, view: SlotView) -> None:
+        entries: list[tuple[str, safe.Content, bool]] = []
+        for number, group in enumerate(view.slot.groups):
+            entries.append((f"group:{view.slot.id}:{number}", render.group_prompt(group.title),
+                            True))
+            for item in group.items:
+                prompt = render.item_prompt(item, self.model.marks.get(item.id),
+                                            self.model.overdue(item, view), self.zone)
+                entries.append((item.id, prompt, False))
+        keys: list[tuple[str, str, tuple[Any, ...]]] = [
+            (ident, prompt.plain, tuple(prompt.spans)) for ident, prompt, _ in entries]
+        if view.index != self._shown_slot or len(keys) != len(self._prompt_keys):
+            self._shown_slot = view.index
+            self.items.set_options(Option(prompt, id=ident, disabled=disabled)
+                                   for ident, prompt, disabled in entries)
+            self._select_first_open(view)
+        else:
+            for index, (key, old) in enumerate(zip(keys, self._prompt_keys, strict=True)):
+                if key != old:
+                    self.items.replace_option_prompt_at_index(index, entries[index][1])
+        self._prompt_keys = keys
+
+    def _select_first_open(self, view: SlotView) -> None:
+        target = self.model.first_open(view.slot) or view.slot.items[0]
+        self.items.highlighted = self.items.get_option_index(target.id)
+
+    def _show_detail(self) -> None:
+        item = self.selected
+        self.detail.update(render.detail(item) if item else safe.Content(""))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.last_verdict = None
+        self._show_detail()
+
+    def say(self, text: str, style: str = "") -> None:
+        self.status.show(safe.styled(text, style, 200) if style else safe.plain(text, 200))
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def action_mark_item(self) -> None:
+        item = self.selected
+        if item is None or not self._can_write():
+            return
+        wanted = self.model.space_intent(item.id)
+        store, operator = self.store, self.operator
+        assert store is not None
+        self._write(f"mark {wanted.value}", lambda: store.mark(item.id, wanted, operator))
+
+    def action_not_applicable(self) -> None:
+        item = self.selected
+        if item is None or not self._can_write():
+            return
+        store, operator = self.store, self.operator
+        assert store is not None
+
+        def save(reason: str | None) -> None:
+            if reason:
+                self._write("mark na",
+                            lambda: store.mark(item.id, ItemState.NA, operator, reason))
+
+        self.app.push_screen(NotApplicableDialog(item.text), save)
+
+    def action_previous_slot(self) -> None:
+        if self.model.move(-1):
+            self.render_now()
+
+    def action_next_slot(self) -> None:
+        if self.model.move(1):
+            self.render_now()
+
+    def action_current_slot(self) -> None:
+        self.model.go_current(self.clock.now())
+        self.render_now()
+
+    def action_verify(self) -> None:
+        item = self.selected
+        if item is None:
+            return
+        if item.verify is None:
+            safe.toast(self.app, f"{item.id}: no verify rule", severity="warning")
+            return
+        verdict = evaluate(item.verify, self.history(), self.clock.now(),
+                           stale_after=self.stale_after, zone=self.zone)
+        self.last_verdict = verdict
+        style = "bold $success" if verdict.passed else "bold reverse $error"
+        self.status.show(safe.join(safe.styled(f" {verdict.word} ", style), " ",
+                                   safe.plain(verdict.evidence, 200)))
+        safe.toast(self.app, verdict.evidence, title=f"verify {verdict.word}",
+                   severity="information" if verdict.passed else "error")
+        if not self._can_write():
+            return
+        store, operator = self.store, self.operator
+        assert store is not None
+        mark_it = verdict.passed and self.model.state_of(item.id) is ItemState.OPEN
+
+        def write() -> MarkResult | None:
+            store.append_event(operator, VERIFY_KIND, item.id, {
+                "rule": item.verify.text if item.verify else "", "passed": verdict.passed,
+                "evidence": verdict.evidence})
+            return store.mark(item.id, ItemState.DONE, operator) if mark_it else None
+
+        self._write("verify", write, keep_status=True)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def _can_write(self) -> bool:
+        if self.store is None:
+            safe.toast(self.app, "no database attached: marks cannot be kept",
+                       severity="error")
+            return False
+        return True
+
+    def _write(self, label: str, write: Callable[[], Any], keep_status: bool = False) -> None:
+        self.pending += 1
+        if not keep_status:
+            self.say("saving…", "italic")
+        start_write(self, label, write)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        # Not stopped: the app hears it too and looks at the database at once.
+        self.pending -= 1
+        if message.error:
+            self.say(message.error, "bold $error")
+            safe.toast(self.app, message.error, severity="error", timeout=8)
+            return
+        result = message.result
+        if isinstance(result, MarkResult):
+            already = result.already_text(self.zone)
+            if already:
+                self.say(already, "bold $warning")
+                safe.toast(self.app, already, severity="warning")
+            elif message.label != "verify":
+                self.say("saved")
+        elif self.pending == 0 and message.label != "verify":
+            self.say("saved")
