@@ -12,6 +12,17 @@ Version 1:
   checklist_marks  the current state of each item that was ever marked, and the event
                    that set it.
   meta             key/value settings of this database (the rehearsal clock).
+
+Version 2 (pairing, the recorder, the report):
+  polls            one row per recorded poll (``store.samples``): clock time, readings as
+                   JSON ``{key: number | "reason it was rejected"}``, health JSON, error;
+                   ``stale_after`` = seconds (clock time) a value counts for at most.
+  metric_minutes   per-minute, per-metric rollups of polls folded out of ``polls``
+                   (count, sum, min, max, histogram at display precision, seconds in
+                   WARN / CRIT, value-seconds), see ``core.rollup``.
+  poll_minutes     per-minute counts of folded polls: polls, errors, health statuses.
+  leases           named leases (one poller per database), times in real epoch seconds.
+  presence         who is attached (operator, role, host, pid), real epoch seconds.
 """
 
 from __future__ import annotations
@@ -58,8 +69,62 @@ def _v1_events_marks_meta(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _v2_polls_leases_presence(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE polls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            readings TEXT NOT NULL DEFAULT '{}',
+            health TEXT,
+            error TEXT,
+            duration REAL NOT NULL DEFAULT 0,
+            stale_after REAL NOT NULL DEFAULT 3
+        )""")
+    db.table("polls").create_index(["at"])
+    db.execute("""
+        CREATE TABLE metric_minutes (
+            minute TEXT NOT NULL,
+            key TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            sum REAL NOT NULL,
+            min REAL NOT NULL,
+            max REAL NOT NULL,
+            hist TEXT NOT NULL,
+            warn_s REAL NOT NULL,
+            crit_s REAL NOT NULL,
+            area REAL NOT NULL,
+            PRIMARY KEY (minute, key)
+        ) WITHOUT ROWID""")
+    db.execute("""
+        CREATE TABLE poll_minutes (
+            minute TEXT PRIMARY KEY,
+            polls INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            health TEXT NOT NULL
+        ) WITHOUT ROWID""")
+    db.execute("""
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            acquired REAL NOT NULL,
+            heartbeat REAL NOT NULL,
+            expires REAL NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE presence (
+            id TEXT PRIMARY KEY,
+            operator TEXT NOT NULL,
+            role TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started REAL NOT NULL,
+            seen REAL NOT NULL
+        )""")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_events_marks_meta,
+    _v2_polls_leases_presence,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,302 @@
+"""The recorder: one poller per database, every poll and level change written once.
+
+``Recorder(store, config, clock, operator).run()`` runs until ``stop()`` (or until the
+store fails for good). Every ``renew_every`` (1 s) it tries to hold the database's
+poller lease (``store.lease``, TTL 3 s). While it holds it, a ``Poller`` polls the
+backend and each ``PollResult`` is written (``store.samples``) together with the level
+changes it causes (``metric.level`` events, computed by ``MetricTracker``s over the
+recorded polls) in one transaction that first checks the lease is still ours — so only
+the holder records, and a level change is recorded once, whoever is attached. When the
+lease is lost it stops polling; on a clean exit it releases the lease, so another
+process takes over at once (after a ``kill -9``: within TTL + 1 s).
+
+It also heartbeats this process's presence row (``store.presence``, every 2 s, removed
+on exit) and, while holding, folds raw polls older than 2 h into minute rollups, one
+bounded batch a minute.
+
+Every process attached to a file runs one: the control room (``role="ui"``) and
+``autus-tui record`` (``role="recorder"``, headless, ``run_record``). Screens render from
+the database (``samples.polls_since``), never from the poller directly.
+
+Store calls run in worker threads (``asyncio.to_thread``): a write waiting for another
+process's lock never blocks the event loop. ``StoreBusy`` is waited out (the lease is
+kept while it is still live); any other ``StoreError`` ends ``run`` by raising it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from autus_tui.core.clock import Clock
+from autus_tui.core.config import Config
+from autus_tui.core.samples import PollResult
+from autus_tui.core.series import LevelChange, MetricTracker
+from autus_tui.core.text import clean
+from autus_tui.store import StoreBusy, StoreError, presence, samples
+from autus_tui.store import lease as leases
+from autus_tui.store.store import Store
+
+LEVEL_EVENT = "metric.level"
+STALE_INTERVALS = 3
+FOLD_EVERY = 60.0
+PRIME_POLLS = 30
+_instances = itertools.count()
+log = logging.getLogger(__name__)
+
+
+def holder_id(operator: str) -> str:
+    """``host:pid:operator`` (``/n`` added for a second recorder in one process)."""
+    number = next(_instances)
+    base = f"{clean(socket.gethostname(), 64)}:{os.getpid()}:{clean(operator, 64)}"
+    return base if number == 0 else f"{base}/{number}"
+
+
+def stale_seconds(config: Config, clock: Clock) -> float:
+    """Clock seconds a value counts for (3 poll intervals, as the panes judge STALE)."""
+    return STALE_INTERVALS * config.backend.interval * clock.speed
+
+
+class Recorder:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        clock: Clock,
+        operator: str,
+        *,
+        role: str = "recorder",
+        ttl: float = leases.TTL,
+        renew_every: float = leases.RENEW_EVERY,
+        beat_every: float = presence.BEAT_EVERY,
+        fold_every: float = FOLD_EVERY,
+        keep: timedelta = samples.RAW_KEEP,
+        real: Callable[[], float] = time.time,
+        on_status: Callable[[str], object] | None = None,
+    ) -> None:
+        self.store, self.config, self.clock = store, config, clock
+        self.operator = operator
+        self.holder = holder_id(operator)
+        self.member = presence.me(operator, role, real())
+        self.ttl, self.renew_every, self.beat_every = ttl, renew_every, beat_every
+        self.fold_every, self.keep, self.real = fold_every, keep, real
+        self.on_status = on_status
+        self.stale_after = stale_seconds(config, clock)
+        self.polls_written = 0
+        self.error: StoreError | None = None
+        self._stopping = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._poll_task: asyncio.Task[None] | None = None
+        self._expires = 0.0
+        self._trackers: dict[str, MetricTracker] = {}
+
+    @property
+    def holding(self) -> bool:
+        """Polling under a lease (as far as this process knows)."""
+        return self._poll_task is not None
+
+    def stop(self) -> None:
+        """Ask ``run`` to end: it stops polling, releases the lease and leaves."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        next_beat = next_fold = 0.0
+        try:
+            while not self._stopping.is_set():
+                now = self.real()
+                if now >= next_beat:
+                    await self._io(presence.beat, self.store, self.member, now)
+                    next_beat = now + self.beat_every
+                await self._renew(now)
+                if self.holding and now >= next_fold:
+                    await self._io(samples.fold_old, self.store, self.config.metrics,
+                                   self.clock.now(), self.keep)
+                    next_fold = now + self.fold_every
+                await self._pause()
+            if self.error is not None:
+                raise self.error
+        finally:
+            await self._stop_polling(None)
+            with contextlib.suppress(StoreError):
+                released = await asyncio.to_thread(
+                    leases.release, self.store, self.holder, operator=self.operator)
+                if released:
+                    self._status("released the poller lease")
+            with contextlib.suppress(StoreError):
+                await asyncio.to_thread(presence.leave, self.store, self.member)
+
+    # -- the lease ---------------------------------------------------------------------
+
+    async def _renew(self, now: float) -> None:
+        try:
+            held = await asyncio.to_thread(leases.hold, self.store, self.holder, now,
+                                           ttl=self.ttl, operator=self.operator)
+        except StoreBusy:
+            held = self.holding and now < self._expires  # keep going while it is live
+        if held:
+            self._expires = now + self.ttl
+            if not self.holding:
+                await self._start_polling()
+        elif self.holding:
+            await self._stop_polling(await self._other_holder())
+
+    async def _other_holder(self) -> str:
+        with contextlib.suppress(StoreError):
+            current = await asyncio.to_thread(leases.current, self.store)
+            if current is not None and current.holder != self.holder:
+                return current.holder
+        return "another process"
+
+    async def _start_polling(self) -> None:
+        from autus_tui.sources.poller import Poller
+
+        await self._io(self._prime_trackers)
+        poller = Poller(self.config.backend, self.config.metrics, self.clock)
+        self._lost.clear()
+        self._poll_task = asyncio.create_task(self._poll(poller), name="recorder-poller")
+        backend = self.config.backend
+        self._status(f"took the poller lease: polling {clean(backend.url, 200)} every "
+                     f"{backend.interval:g} s")
+
+    async def _poll(self, poller: Any) -> None:
+        try:
+            await poller.run(self._deliver)
+        finally:
+            await poller.aclose()
+
+    async def _stop_polling(self, lost_to: str | None) -> None:
+        task, self._poll_task = self._poll_task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if lost_to is not None:
+            self._status(f"lost the poller lease to {clean(lost_to, 200)}: stopped polling")
+
+    async def _pause(self) -> None:
+        """Sleep until the next renewal, or at once on stop or a refused poll write."""
+        waits = [asyncio.create_task(self._stopping.wait()), asyncio.create_task(self._lost.wait())]
+        try:
+            await asyncio.wait(waits, timeout=self.renew_every,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        self._lost.clear()
+
+    # -- recording ---------------------------------------------------------------------
+
+    def _prime_trackers(self) -> None:
+        """Start from the recorded state, so a takeover does not announce it again."""
+        stale = timedelta(seconds=self.stale_after)
+        self._trackers = {spec.key: MetricTracker(spec, stale) for spec in self.config.metrics}
+        for _id, result in samples.latest_polls(self.store, PRIME_POLLS):
+            self._changes(result)
+
+    def _changes(self, result: PollResult) -> list[LevelChange]:
+        changes = []
+        for key, tracker in self._trackers.items():
+            reading = result.readings.get(key)
+            change = (tracker.record(result.at, reading) if reading is not None
+                      else tracker.refresh(result.at))
+            if change is not None:
+                changes.append(change)
+        return changes
+
+    async def _deliver(self, result: PollResult) -> None:
+        changes = self._changes(result)
+        try:
+            written = await asyncio.to_thread(self._write, result, changes)
+        except StoreBusy:
+            log.warning("poll at %s not recorded: the database stayed locked", result.at)
+            return
+        except StoreError as error:
+            self.error = error
+            self._stopping.set()
+            return
+        if written:
+            self.polls_written += 1
+        else:
+            self._lost.set()  # the lease went elsewhere: the main loop stops polling
+
+    def _write(self, result: PollResult, changes: list[LevelChange]) -> bool:
+        with self.store.write() as tx:
+            if not leases.holds(tx.conn, leases.POLLER, self.holder, self.real()):
+                return False
+            samples.insert_poll(tx.conn, result, self.stale_after)
+            for change in changes:
+                spec = self._trackers[change.key].spec
+                tx.event("system", LEVEL_EVENT, change.key, {
+                    "label": change.label,
+                    "before": change.before.value if change.before else None,
+                    "after": change.after.value,
+                    "value": change.value,
+                    "text": change.describe(spec),
+                    "holder": self.holder,
+                })
+        return True
+
+    # -- helpers -----------------------------------------------------------------------
+
+    async def _io(self, call: Callable[..., Any], *args: Any) -> None:
+        try:
+            await asyncio.to_thread(call, *args)
+        except StoreBusy:
+            log.warning("the database stayed locked; trying again shortly")
+        except StoreError as error:
+            self.error = error
+            self._stopping.set()
+
+    def _status(self, text: str) -> None:
+        if self.on_status is not None:
+            self.on_status(text)
+
+
+# -- autus-tui record ------------------------------------------------------------------
+
+
+def run_record(config: Config) -> int:
+    """``autus-tui record``: headless recorder until SIGTERM/SIGINT (exit 0). A database
+    that cannot be used, or fails while recording, is one line on stderr and exit 1."""
+    import signal
+    import sys
+
+    from autus_tui.ui.launch import open_store  # no Textual import: the shared opener
+
+    def say(text: str) -> None:
+        print(f"autus-tui record: {text}", flush=True)
+
+    async def main(store: Store, clock: Clock) -> None:
+        recorder = Recorder(store, config, clock, config.operator, on_status=say)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, recorder.stop)
+        say(f"recording to {store.path} as {recorder.holder} (waiting for the poller lease)")
+        await recorder.run()
+
+    try:
+        store, clock = open_store(config)
+    except StoreError as error:
+        print(f"autus-tui record: {error}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        asyncio.run(main(store, clock))
+    except StoreError as error:
+        print(f"autus-tui record: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+    say("stopped")
+    return 0
