@@ -18,7 +18,7 @@ import random
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label
@@ -30,7 +30,7 @@ HELP_MARK = "BASELINE HELP"
 
 
 class HelpScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "app.pop_screen", "close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "close")]
 
     def compose(self) -> ComposeResult:
         yield Label(HELP_MARK)
@@ -38,7 +38,7 @@ class HelpScreen(Screen[None]):
 
 
 class BaselineApp(App[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "quit"),
         Binding("question_mark", "help", "help"),
     ]
