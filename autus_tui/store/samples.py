@@ -268,3 +268,12 @@ def day_buckets(
         for minute, summary in group.items():
             minutes.setdefault(minute, PollMinute()).merge(summary)
     return buckets, minutes
+
+
+def poll_span(store: Store) -> tuple[datetime, datetime] | None:
+    """When the first and the last recorded poll happened (folded minutes included)."""
+    with store.read() as conn:
+        raw = conn.execute("SELECT min(at), max(at) FROM polls").fetchone()
+        folded = conn.execute("SELECT min(minute), max(minute) FROM poll_minutes").fetchone()
+    moments = [from_text(text) for text in (*raw, *folded) if text]
+    return (min(moments), max(moments)) if moments else None

@@ -1,0 +1,190 @@
+"""Reading the database into the report and the handover summary (the I/O half).
+
+``collect_report`` gathers ``core.report.ReportData`` (checklist marks, per-metric
+figures from ``store.samples.day_buckets``, level-change and note events);
+``run_report`` is ``autus-tui report``. ``handover_summary`` gathers
+``core.handover.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
+
+The launch date is the configured one, else the launch-timezone date of the first
+recorded event or poll. The report's "now" is the rehearsal clock stored in a rehearsal
+database, else the wall clock.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from autus_tui.core.clock import utc_now
+from autus_tui.core.config import Config
+from autus_tui.core.handover import (
+    HandoverSummary,
+    MetricAlert,
+    OpenItem,
+    SlotOpen,
+    handover_markdown,
+)
+from autus_tui.core.levels import Level
+from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.report import ItemRow, LevelRow, NoteRow, ReportData, SlotRows, render
+from autus_tui.core.rollup import figures
+from autus_tui.core.runbook import ItemState, Runbook
+from autus_tui.core.schedule import (
+    LaunchDay,
+    current_index,
+    item_overdue,
+    progress,
+    slot_state,
+    windows,
+)
+from autus_tui.core.series import MetricTracker
+from autus_tui.recorder import LEVEL_EVENT
+from autus_tui.store import Store, StoreError, read_rehearsal_clock, resolve_db_path, samples
+from autus_tui.store import notes as note_store
+
+__all__ = ["collect_report", "handover_markdown", "handover_summary", "run_report"]
+MAX_EVENTS = 20_000
+
+
+def collect_report(
+    store: Store, config: Config, runbook: Runbook, now: datetime
+) -> ReportData:
+    zone = config.launch.zone
+    marks = store.marks()
+    states = {item_id: mark.state for item_id, mark in marks.items()}
+    slots = []
+    for slot in runbook.slots:
+        rows = []
+        for item in slot.items:
+            mark = marks.get(item.id)
+            if mark is None or mark.state is ItemState.OPEN:
+                rows.append(ItemRow(item.text, ItemState.OPEN))
+            else:
+                rows.append(ItemRow(item.text, mark.state, mark.operator, mark.at,
+                                    mark.reason or ""))
+        slots.append(SlotRows(slot.title, slot.at_text, progress(slot, states), tuple(rows)))
+
+    buckets, minutes = samples.day_buckets(store, config.metrics, now)
+    metric_figures = tuple((spec, figures(buckets, spec.key)) for spec in config.metrics)
+    span = samples.poll_span(store)
+    specs = {spec.key: spec for spec in config.metrics}
+    changes = tuple(_level_row(event.at, event.subject, event.detail, specs) for event in
+                    reversed(store.timeline(kinds=[LEVEL_EVENT], limit=MAX_EVENTS)))
+    written = tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", "")))
+                    for e in note_store.notes(store, limit=MAX_EVENTS))
+    return ReportData(
+        title=runbook.title, launch_date=_launch_date(store, config, now), zone=zone,
+        zone_name=config.launch.timezone, generated_at=now, rehearsal=config.rehearsal,
+        slots=tuple(slots), metrics=metric_figures,
+        polls=sum(m.polls for m in minutes.values()),
+        poll_errors=sum(m.errors for m in minutes.values()),
+        first_poll=span[0] if span else None, last_poll=span[1] if span else None,
+        level_changes=changes, notes=written,
+    )
+
+
+def _level_row(
+    at: datetime, key: str, detail: Mapping[str, object], specs: Mapping[str, MetricSpec]
+) -> LevelRow:
+    spec = specs.get(key)
+    value = detail.get("value")
+    number = float(value) if isinstance(value, (int, float)) else None
+    shown = spec.format(number) if spec else ("—" if number is None else f"{number:g}")
+    label = str(detail.get("label") or (spec.label if spec else key))
+    return LevelRow(at, label, str(detail.get("before") or "—"), str(detail.get("after", "?")),
+                    shown)
+
+
+def _launch_date(store: Store, config: Config, now: datetime) -> date:
+    if config.launch.date is not None:
+        return config.launch.date
+    moments = [e.at for e in store.events_since(0, limit=1)]
+    span = samples.poll_span(store)
+    if span:
+        moments.append(span[0])
+    first = min(moments) if moments else now
+    return first.astimezone(config.launch.zone).date()
+
+
+def run_report(config: Config, out: str | None) -> int:
+    """``autus-tui report``: exit 0 written, 1 with one line on stderr."""
+    from autus_tui.runbooks import load_runbooks
+
+    runbook = load_runbooks(config)
+    path = resolve_db_path(config.db, config.rehearsal)
+    if not path.exists():
+        return _fail(f"{path}: no such database (pass the recorded one with --db)")
+    try:
+        with Store(path) as store:
+            clock = read_rehearsal_clock(store)
+            now = clock.now() if clock is not None else utc_now()
+            text = render(collect_report(store, config, runbook, now))
+    except StoreError as error:
+        return _fail(str(error))
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        Path(out).expanduser().write_text(text, encoding="utf-8")
+    except OSError as error:
+        return _fail(f"cannot write the report to {out}: {error.strerror or error}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"autus-tui report: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+# -- the handover view -----------------------------------------------------------------
+
+
+def handover_summary(
+    store: Store,
+    runbook: Runbook,
+    day: LaunchDay,
+    now: datetime,
+    metrics: Sequence[MetricSpec],
+    stale_after: timedelta,
+    trackers: Mapping[str, MetricTracker] | None = None,
+) -> HandoverSummary:
+    """What the next on-call must know at ``now``. ``trackers`` (the screen's own) give
+    the metric levels; without them they are rebuilt from the latest recorded polls."""
+    states = store.item_states()
+    all_windows = windows(day, runbook.slots)
+    index = current_index(all_windows, now)
+    slots = []
+    for window in all_windows[index:index + 2]:
+        state = slot_state(window, now, states)
+        items = tuple(
+            OpenItem(item.id, item.text, item_overdue(state, ItemState.OPEN))
+            for item in window.slot.items if states.get(item.id, ItemState.OPEN) is ItemState.OPEN
+        )
+        slots.append(SlotOpen(window.slot.title, window.slot.at_text, state, items))
+
+    if trackers is None:
+        trackers = {spec.key: MetricTracker(spec, stale_after) for spec in metrics}
+        for _id, result in samples.latest_polls(store, 30):
+            for key, reading in result.readings.items():
+                if key in trackers:
+                    trackers[key].record(result.at, reading)
+    alerts = []
+    for spec in metrics:
+        tracker = trackers.get(spec.key)
+        if tracker is None or tracker.last is None:
+            continue
+        level = tracker.level(now)
+        if level in (Level.WARN, Level.CRIT):
+            alerts.append(MetricAlert(spec.key, spec.label, level, spec.format(tracker.last[1])))
+
+    handover, written = note_store.notes_since_shift(store)
+    previous = str(handover.detail.get("from") or "") if handover else ""
+    return HandoverSummary(
+        now=now, oncall=note_store.current_oncall(store),
+        shift_began=handover.at if handover else None, previous_oncall=previous or None,
+        slots=tuple(slots), alerts=tuple(alerts),
+        notes=tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", ""))) for e in written),
+    )
