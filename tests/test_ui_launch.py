@@ -12,14 +12,16 @@ import subprocess
 import sys
 import termios
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
+from pathlib import Path
 
 import pytest
 
 from autus_tui.core.clock import ScaledClock, WallClock
 from autus_tui.core.config import Config, LaunchConfig
-from autus_tui.ui.launch import launch_moment, rehearsal_clock, run_demo
+from autus_tui.ui.launch import launch_moment, open_store, rehearsal_clock, run_demo
 
 
 def test_live_uses_the_wall_clock() -> None:
@@ -86,3 +88,56 @@ def test_demo_runs_in_a_terminal_and_quits_on_q() -> None:
             os.killpg(process.pid, 9)
             process.wait(timeout=5)
         os.close(leader)
+
+
+# -- the database of a run ---------------------------------------------------------------
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autus_tui.cli", *args], capture_output=True, text=True,
+        timeout=20, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01not a database at all" * 40,
+                                     b"SQLite format 3\x00" + b"\xff" * 2000])
+def test_run_on_a_corrupt_database_is_one_line_and_exit_1(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "broken.db"
+    db.write_bytes(content)
+    result = _run_cli("run", "--db", str(db), "--operator", "kim")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(db) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.db"]
+
+
+def test_rehearsal_clock_is_stored_and_a_second_start_continues_it(tmp_path: Path) -> None:
+    db = tmp_path / "rehearsal.db"
+    config = Config(db=str(db), rehearsal=True, operator="kim",
+                    clock=datetime(2026, 11, 27, 8, 55), speed=60.0)
+    store, clock = open_store(config)
+    try:
+        first = clock.now()
+        assert first.astimezone(LaunchConfig().zone).strftime("%H:%M") == "08:55"
+    finally:
+        store.close()
+    # Another process later, no --clock and no --speed: the same simulated time, same pace.
+    again, clock2 = open_store(replace(config, clock=None, speed=1.0))
+    try:
+        assert clock2.speed == 60.0
+        assert abs((clock2.now() - clock.now()).total_seconds()) < 1.0
+        assert clock2.now() >= first
+    finally:
+        again.close()
+
+
+def test_live_run_uses_the_wall_clock_and_the_given_file(tmp_path: Path) -> None:
+    db = tmp_path / "live.db"
+    store, clock = open_store(Config(db=str(db)))
+    try:
+        assert isinstance(clock, WallClock) and store.path == db and db.exists()
+    finally:
+        store.close()

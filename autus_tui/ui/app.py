@@ -193,7 +193,7 @@ class ControlRoom(App[int]):
                                          Level.STALE, toast=True)])
             return
         if "marks" in message.state:
-            self.checklist.show_marks(message.state["marks"])
+            self.checklist.show_marks(message.state["marks"], first=message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
         self._announce(news)

@@ -100,9 +100,14 @@ class ChecklistPanel(Vertical):
 
     # -- what the app calls -----------------------------------------------------------
 
-    def show_marks(self, marks: Mapping[str, Mark]) -> None:
+    def show_marks(self, marks: Mapping[str, Mark], *, first: bool = False) -> None:
+        """Render the marks read from the store; ``first``: the start-up read, after which
+        the first open item is selected (so ``space`` marks it at once)."""
         self.model.set_marks(marks)
-        self.render_now()
+        now = self.clock.now()
+        self.render_now(now)
+        if first:
+            self._select_first_open(self.model.shown_view(now))
 
     def show_time(self, now: datetime) -> None:
         self.model.follow(now)
