@@ -119,14 +119,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from autus_tui.report import run_report
 
         return run_report(config_from_args(args), args.out)
-    if args.command == "record":
-        from autus_tui.recorder import run_record
-
-        return run_record(config_from_args(args))
-    if args.command == "report":
-        from autus_tui.report import run_report
-
-        return run_report(config_from_args(args), args.out)
     if args.command == "backend":
         from autus_tui.sim.server import serve_forever
 
