@@ -2,13 +2,17 @@
 
 Fixed clock (09:03:10 KST), fixed data fed through ``apply_poll`` (one OK, one WARN, one
 CRIT, one STALE metric, a "bad value", a degraded health message with components, a
-fixed host sample), no polling, toasts cleared. Update with ``--snapshot-update`` only
-after looking at the report.
+fixed host sample), no polling, toasts cleared. The Korean runbook on a real SQLite file
+in tmp_path with fixed marks: pre-launch items done by 김민수 at 08:40 except one (so the
+pre-launch slot is OVERDUE with one OVERDUE item), two launch items done by alice at
+09:01, one N/A with a reason. Update with ``--snapshot-update`` only after looking at
+the report.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +20,9 @@ import pytest
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
 from autus_tui.core.payload import Health, Reading
+from autus_tui.core.runbook import ItemState
 from autus_tui.core.samples import HostSample, PollResult
+from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)
@@ -50,10 +56,28 @@ def feed(app: ControlRoom, clock: FixedClock) -> None:
             clock.advance(timedelta(seconds=1))
 
 
-def make_app() -> ControlRoom:
+PRE_DONE = ("pre.infra.backend", "pre.infra.db", "pre.infra.websocket", "pre.infra.cdn",
+            "pre.infra.ssl", "pre.deploy.tag", "pre.deploy.production", "pre.deploy.dns")
+
+
+def fixed_marks(db: Path) -> None:
+    clock = FixedClock(START - timedelta(minutes=23))            # 08:40 KST
+    with Store(db, clock) as store:
+        for item_id in PRE_DONE:                                 # pre.deploy.sync stays open
+            store.mark(item_id, ItemState.DONE, "김민수")
+        clock.moment = START - timedelta(minutes=2)              # 09:01 KST
+        store.mark("launch.monitor.errors", ItemState.DONE, "alice")
+        store.mark("launch.monitor.response", ItemState.NA, "alice",
+                   "APM 대시보드로 대체 (backup)")
+        store.mark("launch.alert.channel", ItemState.DONE, "alice")
+
+
+def make_app(db: Path) -> ControlRoom:
+    fixed_marks(db)
     clock = FixedClock(START)
     app = ControlRoom(Config(operator="김민수"), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0))
+                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0),
+                      store=Store(db, clock))
     app._snapshot_clock = clock  # type: ignore[attr-defined]
     return app
 
@@ -61,19 +85,33 @@ def make_app() -> ControlRoom:
 async def run_before(pilot: Any) -> None:
     app = pilot.app
     feed(app, app._snapshot_clock)
-    await pilot.pause()
+    await pilot.pause(0.3)  # the store watcher's first read, rendered
     app.clear_notifications()
     await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_control_room(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+def test_control_room(snap_compare: Any, size: tuple[int, int], tmp_path: Path) -> None:
+    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=size,
+                        run_before=run_before)
 
 
-def test_help_screen(snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_overdue_pre_launch_slot(snap_compare: Any, size: tuple[int, int],
+                                 tmp_path: Path) -> None:
+    async def previous_slot(pilot: Any) -> None:
+        await run_before(pilot)
+        await pilot.press("left_square_bracket", "end")
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=size,
+                        run_before=previous_slot)
+
+
+def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
     async def open_help(pilot: Any) -> None:
         await run_before(pilot)
         await pilot.press("question_mark")
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_help)
+    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=(80, 24),
+                        run_before=open_help)

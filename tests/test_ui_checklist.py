@@ -103,7 +103,7 @@ async def test_brackets_and_dot_move_between_slots(tmp_path: Path) -> None:
         assert heading.text.startswith("09:00 출시 ")
         await pilot.press("right_square_bracket")
         assert heading.text.startswith("12:00 점심")
-        assert "UPCOMING" in heading.text and ". returns" in heading.text
+        assert "UPCOMING" in heading.text and "(. = now)" in heading.text
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert heading.text.startswith("00:00 출시 전")
         assert "OVERDUE" in heading.text  # launch came with pre-launch checks open

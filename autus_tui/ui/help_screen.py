@@ -17,7 +17,7 @@ from textual.widgets import Static
 from autus_tui.ui import safe
 
 EXTRA_KEYS = (("ctrl+p", "command palette"),)
-LEGEND = "slot strip: U upcoming · A active · O overdue · D done"
+LEGEND = "strip: U upcoming  A active  O overdue  D done"
 
 
 class HelpScreen(ModalScreen[None]):

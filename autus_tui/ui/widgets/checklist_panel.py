@@ -51,6 +51,33 @@ class ItemList(OptionList):
     ]
 
 
+class SlotStrip(Static):
+    """The slot strip; re-packs its entries for its own width whenever that changes."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(safe.Content(""), markup=False, classes=classes)
+        self.views: list[SlotView] = []
+        self.shown = 0
+        self._key: tuple[object, ...] = ()
+
+    def show(self, views: list[SlotView], shown: int) -> None:
+        self.views, self.shown = views, shown
+        self._render_strip()
+
+    def on_resize(self) -> None:
+        # After this layout pass: a new height asked for inside it would be lost.
+        self.call_after_refresh(self._render_strip)
+
+    def _render_strip(self) -> None:
+        if not self.views:
+            return
+        content = render.strip(self.views, self.shown, self.content_size.width or 38)
+        key = (content.plain, tuple(content.spans))
+        if key != self._key:
+            self._key = key
+            self.update(content)
+
+
 class ChecklistPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark_item", "Done/undo", id="checklist.toggle"),
@@ -73,14 +100,13 @@ class ChecklistPanel(Vertical):
         self.model, self.store, self.operator = model, store, operator
         self.clock, self.zone = clock, zone
         self.history, self.stale_after = history, stale_after
-        self.strip = Static(safe.Content(""), markup=False, classes="strip")
+        self.strip = SlotStrip(classes="strip")
         self.heading = Line(classes="heading")
         self.items = ItemList(classes="items")
         self.detail = Static(safe.Content(""), markup=False, classes="detail")
         self.status = Line(classes="status")
         self.pending = 0
         self.last_verdict: Verdict | None = None
-        self._strip_key: tuple[object, ...] = ()
         self._prompt_keys: list[tuple[str, str, tuple[Any, ...]]] = []
         self._shown_slot = -1
 
@@ -92,10 +118,6 @@ class ChecklistPanel(Vertical):
         yield self.status
 
     def on_mount(self) -> None:
-        self.render_now()
-
-    def on_resize(self) -> None:
-        self._strip_key = ()  # the strip spells more out when there is room
         self.render_now()
 
     # -- what the app calls -----------------------------------------------------------
@@ -129,11 +151,7 @@ class ChecklistPanel(Vertical):
         now = now or self.clock.now()
         views = self.model.slot_views(now)
         view = views[self.model.shown]
-        strip = render.strip(views, self.model.shown, self.strip.content_size.width or 38)
-        key = (strip.plain, tuple(strip.spans))
-        if key != self._strip_key:
-            self._strip_key = key
-            self.strip.update(strip)
+        self.strip.show(views, self.model.shown)
         self.heading.show(render.heading(view, self.model.following))
         self._show_items(view)
         self._show_detail()

@@ -71,7 +71,7 @@ def heading(view: SlotView, following_current: bool) -> safe.Content:
         f" {view.progress.closed}/{view.progress.total}",
     ]
     if not view.current and not following_current:
-        parts.append(safe.styled("  (not now: . returns)", "dim"))
+        parts.append(safe.styled(" (. = now)", "dim"))
     return safe.join(*parts)
 
 
