@@ -28,7 +28,8 @@ from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
 
 PAGE = 100
-COLUMNS = ("time", "operator", "kind", "subject", "detail")
+COLUMNS = (("time", 8), ("operator", 12), ("kind", 18), ("subject", 26), ("detail", 60))
+"""Fixed widths: Content cells are not measured for auto-width columns."""
 
 
 def describe(detail: Mapping[str, Any]) -> str:
@@ -73,7 +74,8 @@ class TimelineScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.table.add_columns(*COLUMNS)
+        for label, width in COLUMNS:
+            self.table.add_column(label, width=width)
         self.reload()
         self.table.focus()
 
