@@ -32,7 +32,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -43,7 +43,7 @@ from autus_tui.core.series import LevelChange, MetricTracker
 from autus_tui.core.text import clean
 from autus_tui.store import StoreBusy, StoreError, presence, samples
 from autus_tui.store import lease as leases
-from autus_tui.store.store import Store
+from autus_tui.store.store import Store, Transaction
 
 LEVEL_EVENT = "metric.level"
 STALE_INTERVALS = 3
@@ -232,17 +232,7 @@ class Recorder:
         with self.store.write() as tx:
             if not leases.holds(tx.conn, leases.POLLER, self.holder, self.real()):
                 return False
-            samples.insert_poll(tx.conn, result, self.stale_after)
-            for change in changes:
-                spec = self._trackers[change.key].spec
-                tx.event("system", LEVEL_EVENT, change.key, {
-                    "label": change.label,
-                    "before": change.before.value if change.before else None,
-                    "after": change.after.value,
-                    "value": change.value,
-                    "text": change.describe(spec),
-                    "holder": self.holder,
-                })
+            record_poll(tx, result, changes, self.stale_after, self.holder)
         return True
 
     # -- helpers -----------------------------------------------------------------------
@@ -259,6 +249,22 @@ class Recorder:
     def _status(self, text: str) -> None:
         if self.on_status is not None:
             self.on_status(text)
+
+
+def record_poll(
+    tx: Transaction, result: PollResult, changes: Sequence[LevelChange], stale_after: float,
+    holder: str,
+) -> None:
+    """One poll and the level changes it caused (``metric.level`` events), in ``tx``."""
+    samples.insert_poll(tx.conn, result, stale_after)
+    for change in changes:
+        tx.event("system", LEVEL_EVENT, change.key, {
+            "label": change.label,
+            "before": change.before.value if change.before else None,
+            "after": change.after.value,
+            "value": change.value,
+            "holder": holder,
+        })
 
 
 # -- autus-tui record ------------------------------------------------------------------

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from autus_tui.core.levels import Level, judge
+from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 
 
@@ -65,48 +65,51 @@ class PollMinute:
         self.health.update(other.health)
 
 
-@dataclass(frozen=True)
-class _Pending:
-    minute: str
-    at: float
-    value: float
-    level: Level
-    stale_after: float
+_Pending = tuple[str, float, float, Level, float]
+"""(minute, at, value, level, stale_after) of a metric's latest value, not yet credited."""
 
 
 def display_key(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+    return format(value, f".{decimals}f")
 
 
 class Folder:
-    """Feed polls in recorded order with ``add``; ``finish`` credits the last values."""
+    """Feed polls in recorded order with ``add``; ``finish`` credits the last values.
+
+    Written for speed (a day is 86,400 polls x 9 metrics): plain tuples, few calls.
+    """
 
     def __init__(self, specs: Iterable[MetricSpec]) -> None:
         self.specs = {spec.key: spec for spec in specs}
         self.buckets: dict[tuple[str, str], Bucket] = {}
         self.minutes: dict[str, PollMinute] = {}
         self._pending: dict[str, _Pending] = {}
+        self._formats = {spec.key: f".{spec.decimals}f" for spec in self.specs.values()}
 
     def add(
         self, minute: str, at: float, values: Mapping[str, float], error: bool,
         health: str | None, stale_after: float,
     ) -> None:
         """One poll: ``at`` in epoch seconds (clock time), ``values`` its good readings."""
+        buckets, pending, specs, formats = self.buckets, self._pending, self.specs, self._formats
         for key, value in values.items():
-            spec = self.specs.get(key)
+            spec = specs.get(key)
             if spec is None:
                 continue
-            self._resolve(key, at)
-            bucket = self.buckets.get((minute, key))
+            if key in pending:
+                self._resolve(key, at)
+            bucket = buckets.get((minute, key))
             if bucket is None:
-                bucket = self.buckets[(minute, key)] = Bucket()
+                bucket = buckets[(minute, key)] = Bucket()
             bucket.count += 1
             bucket.sum += value
-            bucket.min = min(bucket.min, value)
-            bucket.max = max(bucket.max, value)
-            bucket.hist[display_key(value, spec.decimals)] += 1
-            level = judge(value, spec.thresholds)
-            self._pending[key] = _Pending(minute, at, value, level, stale_after)
+            if value < bucket.min:
+                bucket.min = value
+            if value > bucket.max:
+                bucket.max = value
+            bucket.hist[format(value, formats[key])] += 1  # = display_key(value, decimals)
+            level = Level.OK if spec.thresholds is None else spec.thresholds.judge(value)
+            pending[key] = (minute, at, value, level, stale_after)
         summary = self.minutes.get(minute)
         if summary is None:
             summary = self.minutes[minute] = PollMinute()
@@ -122,7 +125,7 @@ class Folder:
         for key in values:
             if key in self._pending:
                 self._resolve(key, at)
-        for key in [k for k, p in self._pending.items() if at - p.at >= p.stale_after]:
+        for key in [k for k, p in self._pending.items() if at - p[1] >= p[4]]:
             self._resolve(key, at)  # went stale before this poll: counts in full
         return bool(self._pending)
 
@@ -133,16 +136,14 @@ class Folder:
             self._resolve(key, math.inf if end is None else end)
 
     def _resolve(self, key: str, at: float) -> None:
-        pending = self._pending.pop(key, None)
-        if pending is None:
-            return
-        span = min(max(at - pending.at, 0.0), pending.stale_after)
-        bucket = self.buckets[(pending.minute, key)]
-        if pending.level is Level.WARN:
+        minute, since, value, level, stale_after = self._pending.pop(key)
+        span = min(max(at - since, 0.0), stale_after)
+        bucket = self.buckets[(minute, key)]
+        if level is Level.WARN:
             bucket.warn_s += span
-        elif pending.level is Level.CRIT:
+        elif level is Level.CRIT:
             bucket.crit_s += span
-        bucket.area += pending.value * span
+        bucket.area += value * span
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def attached(store: Store, now: float, within: float = SEEN_WITHIN) -> list[Memb
     """Everyone seen within ``within`` seconds, by operator then role."""
     with store.read() as conn:
         rows = conn.execute(
-            "SELECT operator, role, host, pid, started, seen FROM presence WHERE seen >= ?"
+            "SELECT operator, role, host, pid, started, seen FROM presence WHERE seen > ?"
             " ORDER BY operator, role, host, pid", (now - within,)).fetchall()
     return [Member(str(o), str(r), str(h), int(p), float(st), float(se))
             for o, r, h, p, st, se in rows]
