@@ -33,6 +33,7 @@ from autus_tui.core.rollup import figures
 from autus_tui.core.runbook import ItemState, Runbook
 from autus_tui.core.schedule import (
     LaunchDay,
+    SlotState,
     current_index,
     item_overdue,
     progress,
@@ -151,13 +152,15 @@ def handover_summary(
     stale_after: timedelta,
     trackers: Mapping[str, MetricTracker] | None = None,
 ) -> HandoverSummary:
-    """What the next on-call must know at ``now``. ``trackers`` (the screen's own) give
+    """What the next on-call must know at ``now``: earlier slots that are overdue, the
+    current slot and the next, each with its open items. ``trackers`` (the screen's own) give
     the metric levels; without them they are rebuilt from the latest recorded polls."""
     states = store.item_states()
     all_windows = windows(day, runbook.slots)
     index = current_index(all_windows, now)
     slots = []
-    for window in all_windows[index:index + 2]:
+    earlier = [w for w in all_windows[:index] if slot_state(w, now, states) is SlotState.OVERDUE]
+    for window in [*earlier, *all_windows[index:index + 2]]:
         state = slot_state(window, now, states)
         items = tuple(
             OpenItem(item.id, item.text, item_overdue(state, ItemState.OPEN))

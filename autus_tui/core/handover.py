@@ -1,10 +1,11 @@
 """The handover summary (the 18:00 "야간 on-call 인수인계"): data in, Markdown out.
 
-What the next on-call must know: who is on call and since when; the open items of the
-current slot and the next (overdue ones marked); the metrics in WARN or CRIT; the notes
-written since the shift began; and, as sections still to come, open incidents and the
-last rollback (``incidents`` / ``last_rollback`` are empty until that work lands, and
-the Markdown says "none recorded"). ``autus_tui.report.handover_summary`` gathers it.
+What the next on-call must know: who is on call and since when; the open items of
+earlier slots left overdue (marked OVERDUE), of the current slot and of the next; the
+metrics in WARN or CRIT; the notes written since the shift began; and, as sections still
+to come, open incidents and the last rollback (``incidents`` / ``last_rollback`` are
+empty until that work lands, and the Markdown says "None recorded.").
+``autus_tui.report.handover_summary`` gathers it.
 """
 
 from __future__ import annotations
