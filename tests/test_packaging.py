@@ -1,0 +1,35 @@
+"""A wheel built from the repo works from any folder: styles and default content ship inside."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_ships_styles_and_runbook_and_runs_from_another_folder(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--quiet", "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+        capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("autus_tui-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "autus_tui/styles/control_room.tcss" in names
+    assert "autus_tui/checklists/launch-day.toml" in names
+
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    checked = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, autus_tui.cli as c; print(c.__file__); sys.exit(c.main())", "check"],
+        cwd=elsewhere, env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(str(unpacked))  # the wheel's copy, not the checkout
+    assert "32 items" in checked.stdout
