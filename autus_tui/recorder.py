@@ -276,7 +276,7 @@ def run_record(config: Config) -> int:
     import signal
     import sys
 
-    from autus_tui.ui.launch import open_store  # no Textual import: the shared opener
+    from autus_tui.session import open_store  # shared with the control room
 
     def say(text: str) -> None:
         print(f"autus-tui record: {text}", flush=True)

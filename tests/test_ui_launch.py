@@ -21,7 +21,8 @@ import pytest
 
 from autus_tui.core.clock import ScaledClock, WallClock
 from autus_tui.core.config import Config, LaunchConfig
-from autus_tui.ui.launch import launch_moment, open_store, rehearsal_clock, run_demo
+from autus_tui.session import open_store
+from autus_tui.ui.launch import launch_moment, rehearsal_clock, run_demo
 
 
 def test_live_uses_the_wall_clock() -> None:

@@ -1,12 +1,8 @@
 """Starting the control room: ``autus-tui run`` and ``autus-tui demo``.
 
-``run_control_room(config)`` runs against the configured backend, on the database at
-``resolve_db_path(config.db, config.rehearsal)``. Live, time is the wall clock. In
-rehearsal it is the clock stored in that database (``load_or_start_rehearsal_clock``), so
-every process on the file shares one simulated time and a restart continues it:
-``--clock`` (a naive time is read in the launch timezone) restarts it there, ``--speed``
-changes its pace. A speed of exactly 1 without ``--clock`` counts as "not given" (the
-configuration cannot tell a default 1 from a typed one), so a restart keeps the stored pace.
+``run_control_room(config)`` runs against the configured backend, on the database and
+clock ``session.open_store(config)`` opens (live: the wall clock; in rehearsal: the clock
+stored in the database, shared by every process on the file; see ``autus_tui.session``).
 A database that cannot be used (corrupt, not SQLite, too new, unwritable) is one line
 on stderr naming the file, exit 1, nothing overwritten.
 
@@ -38,7 +34,8 @@ from pathlib import Path
 
 from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
-from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock, resolve_db_path
+from autus_tui.session import open_store
+from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
@@ -55,23 +52,6 @@ def rehearsal_clock(config: Config) -> Clock:
     elif start.tzinfo is None:
         start = start.replace(tzinfo=config.launch.zone)
     return ScaledClock(origin_real=utc_now(), origin_sim=start, speed=config.speed)
-
-
-def open_store(config: Config) -> tuple[Store, Clock]:
-    """The database of this run and the clock every write and the header use."""
-    store = Store(resolve_db_path(config.db, config.rehearsal), WallClock())
-    if not config.rehearsal:
-        return store, store.clock
-    start = config.clock
-    if start is not None and start.tzinfo is None:
-        start = start.replace(tzinfo=config.launch.zone)
-    speed = None if start is None and config.speed == 1.0 else config.speed
-    try:
-        clock = load_or_start_rehearsal_clock(store, start, speed, operator=config.operator)
-    except BaseException:
-        store.close()
-        raise
-    return store, clock
 
 
 def run_control_room(config: Config) -> int:
@@ -165,4 +145,4 @@ def _error(message: str) -> None:
     print(f"autus-tui: {message}", file=sys.stderr)
 
 
-__all__ = ["launch_moment", "rehearsal_clock", "run_control_room", "run_demo"]
+__all__ = ["launch_moment", "open_store", "rehearsal_clock", "run_control_room", "run_demo"]

@@ -1,0 +1,39 @@
+"""Opening a run's database and its clock: shared by the control room and the recorder.
+
+``open_store(config)`` opens (creates, checks, migrates) the database at
+``resolve_db_path(config.db, config.rehearsal)`` and returns it with the clock every
+write and every screen uses. Live, that is the wall clock. In rehearsal it is the clock
+stored in the database (``load_or_start_rehearsal_clock``), so every process on the file
+shares one simulated time and a restart continues it: ``--clock`` (a naive time is read
+in the launch timezone) restarts it there, ``--speed`` changes its pace. A speed of
+exactly 1 without ``--clock`` counts as "not given" (the configuration cannot tell a
+default 1 from a typed one), so a restart keeps the stored pace.
+
+A database that cannot be used raises ``StoreError`` (nothing is overwritten); callers
+turn it into one line on stderr. No Textual here: ``autus-tui record`` is headless.
+"""
+
+from __future__ import annotations
+
+from autus_tui.core.clock import Clock, WallClock
+from autus_tui.core.config import Config
+from autus_tui.store import Store, load_or_start_rehearsal_clock, resolve_db_path
+
+__all__ = ["open_store"]
+
+
+def open_store(config: Config) -> tuple[Store, Clock]:
+    """The database of this run and the clock every write and the header use."""
+    store = Store(resolve_db_path(config.db, config.rehearsal), WallClock())
+    if not config.rehearsal:
+        return store, store.clock
+    start = config.clock
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=config.launch.zone)
+    speed = None if start is None and config.speed == 1.0 else config.speed
+    try:
+        clock = load_or_start_rehearsal_clock(store, start, speed, operator=config.operator)
+    except BaseException:
+        store.close()
+        raise
+    return store, clock
