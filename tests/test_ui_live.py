@@ -2,14 +2,17 @@
 
 The backend's scenario time is a FixedClock the test moves; the app runs on the wall
 clock with a 0.2 s poll interval (0.15 s timeout), so a pane goes STALE 0.6 s after its
-last good value. Every wait is bounded.
+last good value. The app polls as the control room does: its recorder writes each poll
+to a real SQLite file in tmp_path and the screen renders what it reads back. Every wait
+is bounded.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,7 @@ from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, Config
 from autus_tui.core.samples import HostSample
 from autus_tui.sim.server import SimBackend
+from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.help_screen import HelpScreen
 from autus_tui.ui.testing import screen_text, wait_until
@@ -31,9 +35,13 @@ class Live:
     backend: SimBackend
     sim_clock: FixedClock
     config: Config
+    db: Path
+    stores: list[Store] = field(default_factory=list)
 
     def app(self) -> ControlRoom:
-        return ControlRoom(self.config, WallClock(), rehearsal=True,
+        store = Store(self.db)
+        self.stores.append(store)
+        return ControlRoom(self.config, WallClock(), rehearsal=True, store=store,
                            host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0))
 
     def at(self, minutes: float) -> None:
@@ -41,15 +49,18 @@ class Live:
 
 
 @pytest.fixture
-async def live() -> AsyncIterator[Live]:
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
     sim_clock = FixedClock(LAUNCH + timedelta(minutes=1))
     backend = SimBackend("spike", seed=7, clock=sim_clock, launch_at=LAUNCH)
     url = await backend.start("127.0.0.1", 0)
     config = Config(backend=BackendConfig(url=url, interval=0.2, timeout=0.15), operator="t")
+    state = Live(backend, sim_clock, config, tmp_path / "live.db")
     try:
-        yield Live(backend, sim_clock, config)
+        yield state
     finally:
         await backend.stop()
+        for store in state.stores:
+            store.close()
 
 
 def level(app: ControlRoom, key: str) -> str:

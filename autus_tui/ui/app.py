@@ -1,31 +1,39 @@
 """``ControlRoom``: the Textual app of the launch-day control room.
 
-State changes in exactly two places, both on the app's message loop:
-- ``apply_poll(result)``: a poll's outcome. The poller worker reaches it by posting
-  ``PollArrived``; tests call it directly, so tests and live share one path.
+State changes in exactly three places, all on the app's message loop:
+- ``apply_poll(result)``: a poll's outcome. Polls reach it only from the database:
+  the store watcher's ``PollFeed`` reader hands over what was recorded since the last
+  look (the first look: the newest polls, filling the sparklines quietly). Tests may call
+  it directly, so tests and live share one path.
 - ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
 - ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
-  re-renders from the marks it read, new events go to the events pane and an open
-  timeline.
+  re-renders from the marks it read, the header from who is attached and who polls,
+  polls go to ``apply_poll``, new events to the events pane, an open timeline or
+  handover view reloads.
 
-The poller runs as an async worker and never blocks the UI; it only posts messages.
+Polling. With a store (and ``poll=True``) the app runs a ``Recorder`` (``ui.pairing``)
+as a task: it holds the database's poller lease when it can — one poller per database,
+whichever process — writes each poll, and beats this process's presence. The backend
+is never polled for the screen directly, so two processes on one file show the same
+numbers and the backend is polled once. Without a store nothing is polled.
+
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
-The ``#workspace`` column holds the checklist panel; later issues (incidents, rollback,
-handover, notes) add to it. Writes never happen on the UI thread (``ui.store_writes``).
+Writes never happen on the UI thread (``ui.store_writes``); files are written in threads
+(``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline; the command
+palette has those and the launch-day report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
@@ -33,16 +41,18 @@ from autus_tui.core.levels import Level
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.core.schedule import LaunchDay
-from autus_tui.store import Store
+from autus_tui.recorder import Recorder
+from autus_tui.store import Mark, Store
 from autus_tui.ui import safe
+from autus_tui.ui.app_commands import ControlRoomActions
 from autus_tui.ui.checklist_model import ChecklistModel
 from autus_tui.ui.dashboard import Announcement, Dashboard, stale_after
 from autus_tui.ui.help_screen import HelpScreen
-from autus_tui.ui.messages import PollArrived, PollerStopped
+from autus_tui.ui.messages import PollerStopped
+from autus_tui.ui.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.ui.store_events import event_line
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
-from autus_tui.ui.timeline_screen import TimelineScreen
 from autus_tui.ui.widgets.checklist_panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.group_pane import GroupPane
@@ -60,6 +70,8 @@ SEVERITY: dict[Level | None, safe.Severity] = {
     Level.CRIT: "error", Level.WARN: "warning", Level.STALE: "warning",
 }
 HEADER_WIDE_COLUMNS = 120
+FOOTER_ROOMY_COLUMNS = 100
+"""Below this many columns the footer is compact and leaves out the palette hint."""
 
 
 def default_host_reader() -> HostSample:
@@ -68,13 +80,15 @@ def default_host_reader() -> HostSample:
     return read_host()
 
 
-class ControlRoom(App[int]):
+class ControlRoom(ControlRoomActions):
     CSS_PATH = STYLES
     TITLE = "AUTUS control room"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("t", "timeline", "Timeline", id="app.timeline"),
+        Binding("h", "handover", "Handover", id="app.handover"),
+        Binding("n", "note", "Note", id="app.note"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="app.focus_previous"),
@@ -112,8 +126,19 @@ class ControlRoom(App[int]):
             ChecklistModel(runbook, self.day), store, config.operator, clock, self.zone,
             self.metric_history, self.stale_after, id="checklist",
         )
-        self.watcher = (StoreWatcher(store, self.post_message, {"marks": store.marks})
-                        if store is not None else None)
+        self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
+                         if store is not None and poll else None)
+        self._recorder_task: RecorderTask | None = None
+        self.watcher: StoreWatcher | None = None
+        if store is not None:
+            recorder = self.recorder
+            # Polls last: if an earlier reader fails, no poll is taken from the feed and lost.
+            self.watcher = StoreWatcher(store, self.post_message, {
+                "marks": store.marks,
+                "pairing": lambda: read_pairing(store, recorder),
+                "polls": PollFeed(store),
+            })
+        self._marks_shown: dict[str, Mark] | None = None
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
         for pane in self.dashboard.panes:
@@ -138,7 +163,7 @@ class ControlRoom(App[int]):
             with Vertical(id="workspace"):
                 yield self.checklist
         yield EventsPane(self.zone, id="events")
-        yield Footer()
+        yield Footer(id="footer")
 
     def on_mount(self) -> None:
         self._layout_ready = True
@@ -148,9 +173,10 @@ class ControlRoom(App[int]):
             self.watcher.start(self)
         self.checklist.focus_items()
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
-        if self.poll:
-            self.run_worker(self._poll_forever(), name="poller", group="poller",
-                            exclusive=True, exit_on_error=False)
+        if self.recorder is not None:
+            self._recorder_task = RecorderTask(
+                self.recorder, lambda reason: self.post_message(PollerStopped(reason)))
+            self._recorder_task.start()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -160,6 +186,11 @@ class ControlRoom(App[int]):
         self.set_class(wide, "-wide")
         self.set_class(not wide, "-compact")
         self.query_one(ControlHeader).set_wide(width >= HEADER_WIDE_COLUMNS)
+        # At 80 columns every key fits only in the compact footer without the palette hint
+        # (ctrl+p is listed in the help).
+        footer = self.query_one("#footer", Footer)
+        footer.compact = footer_compact = width < FOOTER_ROOMY_COLUMNS
+        footer.show_command_palette = not footer_compact
         if self._layout_ready:
             # Spark widths follow the pane widths, which are known after the layout.
             self.call_after_refresh(self._show_panes)
@@ -168,8 +199,16 @@ class ControlRoom(App[int]):
 
     def apply_poll(self, result: PollResult) -> None:
         """Take one poll's outcome: update state, announce what is news, repaint."""
-        self._announce(self.dashboard.apply(result))
-        self._show_panes()
+        self.apply_polls([result])
+
+    def apply_polls(self, results: Sequence[PollResult], *, announce: bool = True) -> None:
+        """Polls in order, one repaint; ``announce=False``: history, not news (start-up)."""
+        for result in results:
+            news = self.dashboard.apply(result)
+            if announce:
+                self._announce(news)
+        if results:
+            self._show_panes()
 
     def tick(self) -> None:
         """Once a second: the clock, staleness ages, the host pane."""
@@ -180,53 +219,47 @@ class ControlRoom(App[int]):
         self._show_panes()
         self._show_host()
 
-    def on_poll_arrived(self, message: PollArrived) -> None:
-        self.apply_poll(message.result)
-
     def on_poller_stopped(self, message: PollerStopped) -> None:
-        self._announce([Announcement(self.clock.now(), f"polling stopped: {message.reason}",
-                                     Level.STALE, toast=True)])
+        self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
+                                     toast=True)])
 
     def on_store_changed(self, message: StoreChanged) -> None:
         if message.error:
             self._announce([Announcement(self.clock.now(), f"database: {message.error}",
                                          Level.STALE, toast=True)])
             return
-        if "marks" in message.state:
-            self.checklist.show_marks(message.state["marks"], first=message.first)
+        state = message.state
+        marks = state.get("marks")
+        if marks is not None and (message.first or marks != self._marks_shown):
+            self._marks_shown = marks
+            self.checklist.show_marks(marks, first=message.first)
+        pairing = state.get("pairing")
+        if isinstance(pairing, Pairing):
+            self.query_one(ControlHeader).show_pairing(
+                pairing.others, pairing.poller, pairing.polling_here,
+                known=pairing.poller is not None or self.recorder is not None)
+        self.apply_polls(state.get("polls") or [], announce=not message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
         self._announce(news)
-        if message.events and isinstance(self.screen, TimelineScreen):
-            self.screen.reload()
+        self._reload_screen(self.screen, changed=bool(message.events))
 
     def on_write_done(self, message: WriteDone) -> None:
         # One's own write: look at the database now rather than at the next watch tick.
         if self.watcher is not None:
             self.watcher.check_now()
+        self.note_write_done(message)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+        if self._recorder_task is not None:
+            # Release the lease and leave, so another process polls at once.
+            await self._recorder_task.stop()
 
     def metric_history(self) -> History:
         """metric key → its recent samples, oldest first (what verify rules judge)."""
         return {key: list(tracker.history) for key, tracker in self.dashboard.trackers.items()}
-
-    # -- workers ------------------------------------------------------------------------
-
-    async def _poll_forever(self) -> None:
-        from autus_tui.sources.poller import Poller
-
-        poller = Poller(self.config.backend, self.config.metrics, self.clock)
-        try:
-            await poller.run(lambda result: self.post_message(PollArrived(result)))
-        finally:
-            await poller.aclose()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name == "poller" and event.state is WorkerState.ERROR:
-            self.post_message(PollerStopped(safe.clean_text(event.worker.error, 200)))
 
     # -- actions ------------------------------------------------------------------------
 
@@ -239,11 +272,6 @@ class ControlRoom(App[int]):
             for binding in bindings if isinstance(binding, Binding)
         ]
         self.push_screen(HelpScreen(keys))
-
-    def action_timeline(self) -> None:
-        if isinstance(self.screen, TimelineScreen):
-            return
-        self.push_screen(TimelineScreen(self.store, self.zone, self.runbook))
 
     # -- rendering ----------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.dom import DOMNode
 from textual.message import Message
-from textual.widget import Widget
 
 from autus_tui.store import StoreBusy, StoreError
 
@@ -37,8 +37,8 @@ class WriteDone(Message):
         return self.error is None
 
 
-def start_write(widget: Widget, label: str, write: Callable[[], Any]) -> None:
-    """Run ``write`` in a thread; ``widget`` receives ``WriteDone`` when it is over."""
+def start_write(widget: DOMNode, label: str, write: Callable[[], Any]) -> None:
+    """Run ``write`` in a thread; ``widget`` (or the app) receives ``WriteDone`` when over."""
 
     def work() -> None:
         widget.post_message(_attempt(label, write))

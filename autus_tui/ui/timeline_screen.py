@@ -33,13 +33,16 @@ COLUMNS = (("time", 8), ("operator", 12), ("kind", 18), ("subject", 26), ("detai
 
 
 def describe(detail: Mapping[str, Any]) -> str:
-    """The details worth a glance: reason, evidence, verdict, 'already'; else key=value."""
+    """The details worth a glance: reason, evidence, a note's text, verdict, 'already',
+    whom a handover took over from; else key=value."""
     parts = []
     if "passed" in detail:
         parts.append("PASS" if detail.get("passed") else "FAIL")
-    for key in ("reason", "evidence"):
+    for key in ("reason", "evidence", "text"):
         if detail.get(key):
             parts.append(str(detail[key]))
+    if "from" in detail and "to" in detail:
+        parts.append(f"from {detail['from']}" if detail["from"] else "first on-call")
     if detail.get("already"):
         parts.append("(already so)")
     if parts:

@@ -7,6 +7,11 @@ the next slot's time, the countdown) and the title is hidden; from 120 columns (
 ``-wide`` layout) it reads ``slot 출시 · next 점심 12:00 in 02:56:50``, the title shows
 and the operator is labelled. Slot titles are runbook text: through ``ui.safe``.
 
+Pairing: after the operator, who else is attached (``alice +bob``; wide ``operator
+alice + bob``) and who polls the backend (``poll:bob`` / ``poll:here``; wide ``polled
+by bob`` / ``polling here``), both empty until the app tells (``show_pairing``).
+Operator names are outside text: through ``ui.safe``.
+
 REHEARSAL is reverse video on the warning colour, so nobody mistakes a rehearsal for
 the real launch (and it still reads in 16 colours or none).
 """
@@ -45,6 +50,11 @@ class ControlHeader(Horizontal):
         self.title_line = Line(safe.styled(TITLE, "bold"), classes="title")
         self.operator_name = safe.clean_text(operator, 24)
         self.operator = Line(classes="operator")
+        self.poller = Line(classes="poller")
+        self.others: tuple[str, ...] = ()
+        self.poller_name: str | None = None
+        self.polling_here = False
+        self.poller_known = False
         self._show_operator()
 
     def compose(self) -> ComposeResult:
@@ -54,9 +64,18 @@ class ControlHeader(Horizontal):
         yield self.mode
         yield self.title_line
         yield self.operator
+        yield self.poller
 
     def set_wide(self, wide: bool) -> None:
         self.wide = wide
+        self._show_operator()
+
+    def show_pairing(self, others: Sequence[str], poller: str | None, polling_here: bool,
+                     *, known: bool = True) -> None:
+        """Who else is attached; who polls. ``known=False``: say nothing about polling
+        (no lease and no recorder here, e.g. a read-only look)."""
+        self.others = tuple(others)
+        self.poller_name, self.polling_here, self.poller_known = poller, polling_here, known
         self._show_operator()
 
     def show_time(self, now: datetime) -> None:
@@ -83,4 +102,18 @@ class ControlHeader(Horizontal):
 
     def _show_operator(self) -> None:
         name = (self.operator_name, "bold")
-        self.operator.show(safe.join("operator ", name) if self.wide else safe.join(name))
+        parts: list[safe.Part] = ["operator ", name] if self.wide else [name]
+        if self.others:
+            parts += [" + " if self.wide else " +", safe.plain(", ".join(self.others), 40)]
+        self.operator.show(safe.join(*parts))
+        self.poller.show(self._poller_text())
+
+    def _poller_text(self) -> safe.Content:
+        if not self.poller_known:
+            return safe.plain("")
+        if self.poller_name is None:
+            return safe.styled("no poller " if self.wide else "poll:none ", "bold $warning")
+        if self.polling_here:
+            return safe.styled("polling here " if self.wide else "poll:here ", "dim")
+        prefix = "polled by " if self.wide else "poll:"
+        return safe.join((prefix, "dim"), safe.plain(self.poller_name, 12), " ")

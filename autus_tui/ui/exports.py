@@ -1,0 +1,78 @@
+"""Writing Markdown files from the control room (handover export, launch-day report).
+
+Where: next to the database (``export_path``: ``handover-20261127-180512.md``,
+``report-…``), named by the launch-zone clock time. The database's folder is the one
+place every paired operator can reach and is already kept from other users; the file
+gets the database file's permission bits, so an export is exactly as private as the data
+it came from. The working directory of whoever pressed the key would scatter files.
+
+``start_export(node, label, path, produce)`` runs ``produce()`` (may read the store:
+``collect_report`` reads many rows) and the write in a thread worker, then posts
+``ExportDone`` to ``node`` with the path, or the reason in words when it could not be
+written ("cannot write … : Permission denied"). Never raises into the UI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from textual.dom import DOMNode
+from textual.message import Message
+
+from autus_tui.store import Store, StoreError
+
+DEFAULT_MODE = 0o600
+
+
+class ExportDone(Message):
+    def __init__(self, label: str, path: Path, error: str | None = None) -> None:
+        super().__init__()
+        self.label = label
+        self.path = path
+        self.error = error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def export_path(store: Store, kind: str, now: datetime, zone: tzinfo) -> Path:
+    stamp = now.astimezone(zone).strftime("%Y%m%d-%H%M%S")
+    return store.path.parent / f"{kind}-{stamp}.md"
+
+
+def write_private(path: Path, text: str, like: Path | None = None) -> None:
+    """Write ``text`` to ``path`` with the permission bits of ``like`` (else 0600)."""
+    mode = DEFAULT_MODE
+    if like is not None:
+        with contextlib.suppress(OSError):  # gone or unreadable: keep it private
+            mode = like.stat().st_mode & 0o666
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def start_export(node: DOMNode, label: str, path: Path, produce: Callable[[], str],
+                 like: Path | None = None) -> None:
+    def work() -> None:
+        node.post_message(_export(label, path, produce, like))
+
+    node.run_worker(work, name=f"export: {label}", group="export", thread=True,
+                    exit_on_error=False)
+
+
+def _export(label: str, path: Path, produce: Callable[[], str], like: Path | None) -> ExportDone:
+    try:
+        text = produce()
+    except StoreError as error:
+        return ExportDone(label, path, f"cannot read the database for the {label}: {error}")
+    try:
+        write_private(path, text, like)
+    except OSError as error:
+        return ExportDone(label, path,
+                          f"cannot write the {label} to {path}: {error.strerror or error}")
+    return ExportDone(label, path)

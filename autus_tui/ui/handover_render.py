@@ -1,0 +1,97 @@
+"""The handover summary as Content lines (what ``HandoverScreen`` shows).
+
+Sections, top to bottom: who is on call (and since when, from whom); the open items of
+earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in words); the
+metrics in WARN or CRIT (level words); the notes since the shift began (each line of a
+note on its own line, indented); and two sections kept as room for later work, said
+plainly: "Open incidents — none recorded (incidents arrive with a later release)" and
+"Last rollback — none". Runbook text, operator names and notes are outside text:
+everything goes through ``ui.safe``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from autus_tui.core.handover import HandoverSummary
+from autus_tui.ui import safe
+from autus_tui.ui.widgets.checklist_render import OVERDUE_STYLE, STATE_STYLES
+
+INCIDENTS_NONE = "none recorded (incidents arrive with a later release)"
+ROLLBACK_NONE = "none"
+NOTE_LINES = 12
+"""Lines of one note shown here (the export and the timeline keep the whole note)."""
+
+
+def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
+    def when(at: datetime) -> str:
+        return at.astimezone(zone).strftime("%H:%M")
+
+    def heading(text: str, extra: safe.Content | None = None) -> safe.Content:
+        return safe.join((text, "bold underline"), *([extra] if extra is not None else []))
+
+    out = [_oncall(summary, when), safe.plain(""), heading("Open checklist items")]
+    for slot in summary.slots:
+        out.append(safe.join(
+            (slot.at_text, "bold"), " ", safe.styled(slot.title, "bold", 40), " ",
+            safe.styled(f" {slot.state.value.upper()} ", STATE_STYLES[slot.state])))
+        if not slot.items:
+            out.append(safe.styled("  nothing open", "dim"))
+        for item in slot.items:
+            parts: list[safe.Part] = ["  [ ] "]
+            if item.overdue:
+                parts += [safe.styled("OVERDUE", OVERDUE_STYLE), " "]
+            parts.append(safe.plain(item.text, 300))
+            out.append(safe.join(*parts))
+    if not summary.slots:
+        out.append(safe.styled("  no slots", "dim"))
+
+    out += [safe.plain(""), heading("Metrics in WARN or CRIT")]
+    if not summary.alerts:
+        out.append(safe.styled("  none", "dim"))
+    for alert in summary.alerts:
+        out.append(safe.join("  ", safe.level_word(alert.level, 7), " ",
+                             safe.styled(alert.label, "bold", 30), " ",
+                             safe.plain(alert.value, 30)))
+
+    since = safe.plain(f" (since {when(summary.shift_began)})" if summary.shift_began else "")
+    out += [safe.plain(""), heading("Notes since the shift began", since)]
+    if not summary.notes:
+        out.append(safe.styled("  none", "dim"))
+    for note in summary.notes:
+        lines = note.text.splitlines() or [""]
+        head = safe.join("  ", (when(note.at), "dim"), " ", safe.styled(note.operator, "bold", 24),
+                         "  ", safe.plain(lines[0], 300))
+        out.append(head)
+        for line in lines[1:NOTE_LINES]:
+            out.append(safe.join("        ", safe.plain(line, 300)))
+        if len(lines) > NOTE_LINES:
+            out.append(safe.styled(f"        … {len(lines) - NOTE_LINES} more lines", "dim"))
+
+    out.append(safe.plain(""))
+    incidents = (safe.plain("; ".join(summary.incidents), 300) if summary.incidents
+                 else safe.styled(INCIDENTS_NONE, "dim"))
+    out.append(safe.join(("Open incidents", "bold underline"), " — ", incidents))
+    rollback = (safe.plain(summary.last_rollback, 300) if summary.last_rollback
+                else safe.styled(ROLLBACK_NONE, "dim"))
+    out.append(safe.join(("Last rollback", "bold underline"), " — ", rollback))
+    return out
+
+
+def _oncall(summary: HandoverSummary, when: Callable[[datetime], str]) -> safe.Content:
+    label = ("On call ", "bold")
+    if not summary.oncall:
+        return safe.join(label, safe.styled("nobody has taken over yet", "bold $warning"),
+                         safe.styled("  (o: take over)", "dim"))
+    parts: list[safe.Part] = [label, safe.styled(summary.oncall, "bold reverse $accent", 24)]
+    if summary.shift_began is not None:
+        parts.append(f" since {when(summary.shift_began)}")
+    if summary.previous_oncall:
+        parts += [", taking over from ", safe.plain(summary.previous_oncall, 24)]
+    return safe.join(*parts)
+
+
+def title(summary: HandoverSummary, zone: tzinfo) -> safe.Content:
+    moment = summary.now.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return safe.join(("Handover", "bold"), " — ", moment)
