@@ -30,7 +30,8 @@ with that runbook beside the default (make one with ``benchmarks/make_runbook.py
 --items 1000 --out FILE``), in its own column.
 
 What is looked for on screen lives in ``bench_screens.py``, the table in
-``bench_report.py``, the pty and process handling in ``pty_harness.py``.
+``bench_report.py``, the pty and process handling in ``pty_harness.py``
+and ``sim_backend.py``.
 
     .venv/bin/python benchmarks/bench_control_room.py [--runs N] [--seconds S]
         [--warmup S] [--presses K] [--runbook FILE] [--baseline-only]
@@ -62,7 +63,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_screens as screens
 from bench_report import Figures, context_lines, table
-from pty_harness import Backend, PtySession, ScreenTest
+from pty_harness import PtySession, ScreenTest
+from sim_backend import Backend
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

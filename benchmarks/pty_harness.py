@@ -11,8 +11,8 @@ Times are ``time.perf_counter()`` values, stamped when a read returned.
 
 ``close()`` ends the whole process group (SIGTERM, then SIGKILL) and reaps the child with
 ``os.wait4`` so its ``ru_maxrss`` is known; use sessions as context managers so a failing
-benchmark never leaves a program running. ``Backend`` does the same for the simulated
-AUTUS backend (``autus-tui backend``).
+benchmark never leaves a program running. ``sim_backend.Backend`` does the same for the
+simulated AUTUS backend.
 
 Needs ``pyte`` and ``psutil``.
 """
@@ -26,11 +26,8 @@ import os
 import re
 import select
 import signal
-import socket
 import struct
 import subprocess
-import sys
-import tempfile
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,14 +57,7 @@ def screen_lacks(pattern: str, flags: int = re.MULTILINE) -> ScreenTest:
     return lambda text: compiled.search(text) is None
 
 
-def free_port() -> int:
-    """A loopback port that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _kill_group(process: subprocess.Popen[bytes], grace: float = 2.0) -> None:
+def kill_group(process: subprocess.Popen[bytes], grace: float = 2.0) -> None:
     """SIGTERM the child's process group, then SIGKILL it if it is still there."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         if process.poll() is not None:
@@ -356,67 +346,4 @@ def _kill_group_keep_rusage(session: PtySession, process: subprocess.Popen[bytes
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)  # any children left behind
                 return
-    _kill_group(process)
-
-
-class Backend:
-    """The simulated AUTUS backend as a subprocess on a free loopback port."""
-
-    def __init__(
-        self,
-        scenario: str = "calm",
-        seed: int = 1,
-        *,
-        python: str = sys.executable,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.scenario, self.seed = scenario, seed
-        self.python = python
-        self.env = dict(os.environ if env is None else env)
-        self.port = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        # stderr goes to a file that lives as long as the backend: a pipe could fill up.
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 15.0) -> Backend:
-        self.port = free_port()
-        argv = [self.python, "-m", "autus_tui.cli", "backend", "--port", str(self.port),
-                "--scenario", self.scenario, "--seed", str(self.seed)]
-        self.process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self._log, env=self.env, start_new_session=True,
-        )
-        # Readiness is "accepts a connection": the slow scenario takes 10 s to answer.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self._log.seek(0)
-                err = self._log.read().decode(errors="replace")
-                raise RuntimeError(f"backend exited at start: {' '.join(argv)}\n{err}")
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.2
-            ):
-                return self
-            time.sleep(0.05)
-        self.close()
-        raise RuntimeError(f"backend did not listen on port {self.port} within {timeout} s")
-
-    def close(self) -> None:
-        if self.process is not None:
-            _kill_group(self.process)
-        self._log.close()
-
-    def __enter__(self) -> Backend:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    kill_group(process)
