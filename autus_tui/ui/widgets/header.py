@@ -105,8 +105,10 @@ class ControlHeader(Horizontal):
         parts: list[safe.Part] = ["operator ", name] if self.wide else [name]
         if self.others:
             parts += [" + " if self.wide else " +", safe.plain(", ".join(self.others), 40)]
-        self.operator.show(safe.join(*parts))
-        self.poller.show(self._poller_text())
+        for line, content in ((self.operator, safe.join(*parts)),
+                              (self.poller, self._poller_text())):
+            if line.show(content):
+                line.refresh(layout=True)  # auto width: a Line alone does not re-layout
 
     def _poller_text(self) -> safe.Content:
         if not self.poller_known:

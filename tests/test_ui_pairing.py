@@ -1,0 +1,182 @@
+"""Two operators, one database file: two control rooms run together in one test.
+
+Real parts: the simulated backend on a loopback port (0.2 s poll interval), one real
+SQLite file in tmp_path opened by two ``Store``s, two ``ControlRoom``s (alice and bob)
+driven by two nested Pilots. Each app runs its recorder as it does live, so the lease,
+presence and recorded polls are the real ones. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from autus_tui.core.clock import FixedClock, ScaledClock, utc_now
+from autus_tui.core.config import BackendConfig, Config
+from autus_tui.core.runbook import ItemState
+from autus_tui.core.samples import HostSample
+from autus_tui.sim.server import SimBackend
+from autus_tui.store import Store
+from autus_tui.store.notes import current_oncall
+from autus_tui.ui.app import ControlRoom
+from autus_tui.ui.handover_screen import HandoverScreen
+from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.widgets.header import ControlHeader
+from autus_tui.ui.widgets.metric_pane import MetricPane
+
+LAUNCH = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 KST
+START = LAUNCH + timedelta(minutes=3)
+INTERVAL = 0.2
+METRICS = "/ops/v1/metrics"
+
+
+@dataclass
+class Pair:
+    backend: SimBackend
+    config: Config
+    db: Path
+    stores: list[Store] = field(default_factory=list)
+
+    def app(self, operator: str) -> ControlRoom:
+        clock = ScaledClock(origin_real=utc_now(), origin_sim=START, speed=1.0)
+        store = Store(self.db, clock)
+        self.stores.append(store)
+        config = Config(backend=self.config.backend, operator=operator)
+        return ControlRoom(config, clock, rehearsal=True, store=store,
+                           host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0))
+
+
+@pytest.fixture
+async def pair(tmp_path: Path) -> AsyncIterator[Pair]:
+    backend = SimBackend("calm", seed=3, clock=FixedClock(START), launch_at=LAUNCH)
+    url = await backend.start("127.0.0.1", 0)
+    config = Config(backend=BackendConfig(url=url, interval=INTERVAL, timeout=0.15))
+    state = Pair(backend, config, tmp_path / "pair.db")
+    try:
+        yield state
+    finally:
+        await backend.stop()
+        for store in state.stores:
+            store.close()
+
+
+def header(app: ControlRoom) -> ControlHeader:
+    return app.query_one(ControlHeader)
+
+
+def shown(app: ControlRoom, key: str) -> str:
+    pane = app.query_one(f"#pane-{key}", MetricPane)
+    return f"{pane.value.text} {pane.level.text.strip()}"
+
+
+async def test_one_poller_both_screens_show_the_same_numbers(pair: Pair) -> None:
+    alice, bob = pair.app("alice"), pair.app("bob")
+    async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        assert await wait_until(pa, lambda: shown(alice, "active_users").endswith("OK"))
+        assert await wait_until(pb, lambda: shown(bob, "active_users").endswith("OK"))
+        # Who polls is said in both headers: alice started first and holds the lease.
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
+        assert await wait_until(pb, lambda: header(bob).poller.text == "poll:alice ")
+
+        before, started = pair.backend.requests[METRICS], time.monotonic()
+        await pa.pause(2.0)
+        polls = pair.backend.requests[METRICS] - before
+        expected = (time.monotonic() - started) / INTERVAL
+        assert 0.5 * expected <= polls <= 1.4 * expected, (polls, expected)  # two: ~2x
+
+        # The same recorded polls on both screens: the same values, the same levels.
+        keys = ("active_users", "error_rate", "avg_response", "db_connections")
+        assert await wait_until(pa, lambda: [shown(alice, k) for k in keys]
+                                == [shown(bob, k) for k in keys], timeout=2)
+        assert alice.recorder is not None and bob.recorder is not None
+        assert alice.recorder.polls_written > 0 and bob.recorder.polls_written == 0
+
+
+async def test_a_tick_in_one_shows_in_the_other_within_a_second(pair: Pair) -> None:
+    alice, bob = pair.app("alice"), pair.app("bob")
+    async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await pa.pause(0.3)
+        assert "[ ] 에러 로그 실시간 감시" in screen_text(bob)
+        await pa.press("space")
+        ticked = time.monotonic()
+        assert await wait_until(pb, lambda: "done · alice" in screen_text(bob), timeout=1.5)
+        assert time.monotonic() - ticked < 1.0
+        assert "[x] 에러 로그 실시간 감시" in screen_text(bob)
+        assert "alice done 에러 로그 실시간 감시" in bob.events_text
+        # And back: bob's N/A with a reason shows on alice's screen, in his name.
+        await pb.press("down", "s")
+        await pb.press(*"APM", "enter")
+        assert await wait_until(pa, lambda: "N/A · bob" in screen_text(alice), timeout=1.5)
+        assert "bob N/A 응답 시간 모니터링: APM" in alice.events_text
+        mark = pair.stores[0].mark_of("launch.monitor.response")
+        assert mark is not None and mark.state is ItemState.NA and mark.operator == "bob"
+
+
+async def test_presence_shows_the_other_and_drops_them_when_they_leave(pair: Pair) -> None:
+    alice, bob = pair.app("alice"), pair.app("bob")
+    async with alice.run_test(size=(80, 24)) as pa:
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
+        assert header(alice).operator.text == "alice"
+        async with bob.run_test(size=(80, 24)) as pb:
+            assert await wait_until(pa, lambda: header(alice).operator.text == "alice +bob")
+            assert await wait_until(pb, lambda: header(bob).operator.text == "bob +alice")
+            assert await wait_until(pa, lambda: "alice +bob poll:here"
+                                    in screen_text(alice).splitlines()[0])
+        left = time.monotonic()
+        assert await wait_until(pa, lambda: header(alice).operator.text == "alice", timeout=5)
+        assert time.monotonic() - left < 5
+
+
+async def test_the_poller_leaving_hands_polling_to_the_other(pair: Pair) -> None:
+    alice, bob = pair.app("alice"), pair.app("bob")
+    alice_run = alice.run_test(size=(80, 24))
+    pa = await alice_run.__aenter__()
+    running = True
+    try:
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
+        async with bob.run_test(size=(80, 24)) as pb:
+            assert await wait_until(pb, lambda: header(bob).poller.text == "poll:alice ")
+            running = False
+            await alice_run.__aexit__(None, None, None)  # alice quits; bob stays
+            left = time.monotonic()
+            # The lease was released on exit: bob polls at his next renewal (~1 s).
+            assert await wait_until(pb, lambda: header(bob).poller.text == "poll:here ",
+                                    timeout=3)
+            assert time.monotonic() - left < 2.5
+            assert await wait_until(pb, lambda: "bob polls the backend now" in bob.events_text)
+            assert "alice stopped polling the backend" in bob.events_text
+            count = pair.backend.requests[METRICS]
+            assert await wait_until(pb, lambda: pair.backend.requests[METRICS] > count + 2)
+    finally:
+        if running:
+            await alice_run.__aexit__(None, None, None)
+
+
+async def test_a_note_and_a_take_over_in_one_show_in_the_other(pair: Pair) -> None:
+    alice, bob = pair.app("alice"), pair.app("bob")
+    async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await pa.pause(0.2)
+        await pa.press("n")
+        await pa.press(*"DB pool [b]40[/b]", "ctrl+s")
+        assert await wait_until(pb, lambda: "alice note: DB pool [b]40[/b]" in bob.events_text)
+        assert "alice note: DB pool [b]40[/b]" in screen_text(bob)
+
+        await pb.press("h")
+        assert isinstance(bob.screen, HandoverScreen)
+        assert "nobody has taken over yet" in bob.screen.text
+        assert "alice  DB pool [b]40[/b]" in bob.screen.text
+
+        await pa.press("h", "o", "y")
+        assert await wait_until(pa, lambda: current_oncall(pair.stores[0]) == "alice")
+        # bob's open handover view follows the database: the new on-call within a second.
+        screen = bob.screen
+        assert isinstance(screen, HandoverScreen)
+        assert await wait_until(pb, lambda: "On call alice since 09:0" in screen.text,
+                                timeout=1.5)
+        await pb.press("escape")
+        assert await wait_until(pb, lambda: "alice took over on-call" in bob.events_text)
