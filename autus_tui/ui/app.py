@@ -220,10 +220,14 @@ class ControlRoom(ControlRoomActions):
         self._show_host()
 
     def on_poller_stopped(self, message: PollerStopped) -> None:
+        if not self.is_running:
+            return
         self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
                                      toast=True)])
 
     def on_store_changed(self, message: StoreChanged) -> None:
+        if not self.is_running:
+            return  # shutting down: the screens are gone, a late read has nowhere to go
         if message.error:
             self._announce([Announcement(self.clock.now(), f"database: {message.error}",
                                          Level.STALE, toast=True)])

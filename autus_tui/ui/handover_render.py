@@ -1,6 +1,7 @@
 """The handover summary as Content lines (what ``HandoverScreen`` shows).
 
-Sections, top to bottom: who is on call (and since when, from whom); the open items of
+Sections, top to bottom: who is on call (and since when, from whom); one line of
+counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open items of
 earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in words); the
 metrics in WARN or CRIT (level words); the notes since the shift began (each line of a
 note on its own line, indented); and two sections kept as room for later work, said
@@ -31,7 +32,8 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
     def heading(text: str, extra: safe.Content | None = None) -> safe.Content:
         return safe.join((text, "bold underline"), *([extra] if extra is not None else []))
 
-    out = [_oncall(summary, when), safe.plain(""), heading("Open checklist items")]
+    out = [_oncall(summary, when), _at_a_glance(summary), safe.plain(""),
+           heading("Open checklist items")]
     for slot in summary.slots:
         out.append(safe.join(
             (slot.at_text, "bold"), " ", safe.styled(slot.title, "bold", 40), " ",
@@ -90,6 +92,18 @@ def _oncall(summary: HandoverSummary, when: Callable[[datetime], str]) -> safe.C
     if summary.previous_oncall:
         parts += [", taking over from ", safe.plain(summary.previous_oncall, 24)]
     return safe.join(*parts)
+
+
+def _at_a_glance(summary: HandoverSummary) -> safe.Content:
+    """One line that fits 80 columns: the counts of every section below."""
+    items = [item for slot in summary.slots for item in slot.items]
+    overdue = sum(item.overdue for item in items)
+    notes = len(summary.notes)
+    parts: list[safe.Part] = [f"{len(items)} open"]
+    if overdue:
+        parts += [" (", safe.styled(f"{overdue} OVERDUE", OVERDUE_STYLE), ")"]
+    parts.append(f" · {len(summary.alerts)} in WARN/CRIT · {notes} note{'s' * (notes != 1)}")
+    return safe.join(*parts).stylize("dim") if not overdue else safe.join(*parts)
 
 
 def title(summary: HandoverSummary, zone: tzinfo) -> safe.Content:

@@ -1,11 +1,13 @@
 """The help screen (``?``): every key the control room answers to, from its bindings.
 
-Built from the live bindings, so remapped keys show as they are. Any of escape, ``q``
+Built from the live bindings, so remapped keys show as they are; two columns, so every
+key fits at 80x24. Any of escape, ``q``
 or ``?`` closes it.
 """
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -32,14 +34,31 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        rows = [safe.styled("Keys", "bold"), safe.plain("")]
+        entries: list[tuple[str, str]] = []
         seen = set()
         for key, description in [*self.keys, *EXTRA_KEYS]:
-            if key in seen:
-                continue
-            seen.add(key)
-            rows.append(safe.join((f"{safe.clean_text(key):>16}", "bold"), "  ", description))
+            if key not in seen:
+                seen.add(key)
+                entries.append((safe.clean_text(key, 12), safe.clean_text(description, 20)))
+        # Two columns, read down the left then the right: every key fits at 80x24.
+        key_width = max(len(key) for key, _ in entries)
+        cell_width = key_width + 2 + max(len(text) for _, text in entries)
+        half = (len(entries) + 1) // 2
+        rows = [safe.styled("Keys", "bold"), safe.plain("")]
+        for left, right in zip_longest(entries[:half], entries[half:]):
+            parts: list[safe.Part] = [_cell(left, key_width, cell_width)]
+            if right is not None:
+                parts += ["  ", _cell(right, key_width, cell_width)]
+            rows.append(safe.join(*parts))
         rows += [safe.plain(""), safe.plain(LEGEND),
                  safe.styled("escape closes this help", "dim")]
         with Vertical(id="help-box"):
             yield Static(safe.Content("\n").join(rows), markup=False, id="help-keys")
+
+
+def _cell(entry: tuple[str, str] | None, key_width: int, width: int) -> safe.Content:
+    if entry is None:
+        return safe.plain("")
+    key, description = entry
+    return safe.join((f"{key:>{key_width}}", "bold"), "  ", description).pad_right(
+        max(0, width - key_width - 2 - len(description)))

@@ -1,0 +1,209 @@
+"""The handover view (``h``), take over, export, and the report from the command palette.
+
+Fixed data on a real SQLite file in tmp_path: pre-launch items done by 김민수 at 08:40
+except one (so that slot is OVERDUE), 김민수 took over at 08:55 and wrote a two-line
+note at 09:01, alice marked a launch item at 09:01; the screen's clock stands at 09:03
+KST and two polls put Error Rate in WARN and Avg Response in CRIT. The app is alice's.
+Snapshots of the view at 80x24 and 120x40 come from the same data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autus_tui.core.clock import FixedClock
+from autus_tui.core.config import Config
+from autus_tui.core.payload import Health, Reading
+from autus_tui.core.runbook import ItemState
+from autus_tui.core.samples import HostSample, PollResult
+from autus_tui.store import Store
+from autus_tui.store.notes import add_note, current_oncall, take_over
+from autus_tui.ui.app import ControlRoom
+from autus_tui.ui.confirm_dialog import ConfirmDialog
+from autus_tui.ui.handover_screen import HandoverScreen
+from autus_tui.ui.testing import screen_text, wait_until
+
+START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
+PRE_DONE = ("pre.infra.backend", "pre.infra.db", "pre.infra.websocket", "pre.infra.cdn",
+            "pre.infra.ssl", "pre.deploy.tag", "pre.deploy.production", "pre.deploy.dns")
+EXPORT_NAME = "handover-20261127-090300.md"
+
+
+def fixed_day(db: Path) -> None:
+    clock = FixedClock(START - timedelta(minutes=23))            # 08:40 KST
+    with Store(db, clock) as store:
+        for item_id in PRE_DONE:                                 # pre.deploy.sync stays open
+            store.mark(item_id, ItemState.DONE, "김민수")
+        add_note(store, "김민수", "before the shift: not in the summary")
+        clock.moment = START - timedelta(minutes=8)              # 08:55
+        take_over(store, "김민수")
+        clock.moment = START - timedelta(minutes=2)              # 09:01
+        add_note(store, "김민수", "CDN 캐시 정상\nDB pool 41/100 — 지켜볼 것")
+        store.mark("launch.monitor.errors", ItemState.DONE, "alice")
+
+
+def make_app(db: Path) -> tuple[ControlRoom, Store]:
+    fixed_day(db)
+    clock = FixedClock(START)
+    store = Store(db, clock)
+    app = ControlRoom(Config(operator="alice"), clock, rehearsal=True, poll=False,
+                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0), store=store)
+    app._test_clock = clock  # type: ignore[attr-defined]
+    return app, store
+
+
+def feed(app: ControlRoom) -> None:
+    clock: FixedClock = app._test_clock  # type: ignore[attr-defined]
+    calm = {"active_users": Reading(1200), "error_rate": Reading(0.4),
+            "avg_response": Reading(180), "db_connections": Reading(41.0)}
+    app.apply_poll(PollResult(clock.now() - timedelta(seconds=1), calm, Health("ok", "")))
+    hot = dict(calm, error_rate=Reading(2.5), avg_response=Reading(2500))
+    app.apply_poll(PollResult(clock.now(), hot, Health("degraded", "slow")))
+
+
+def toasts(app: ControlRoom) -> str:
+    return " ".join(str(toast.render()).replace("\n", "") for toast in app.screen.query("Toast"))
+
+
+async def open_view(pilot: Any) -> HandoverScreen:
+    app = pilot.app
+    feed(app)
+    await pilot.pause(0.3)
+    app.clear_notifications()
+    await pilot.press("h")
+    await pilot.pause()
+    assert isinstance(app.screen, HandoverScreen)
+    return app.screen
+
+
+async def test_the_view_lists_what_the_next_on_call_must_know(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path / "day.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_view(pilot)
+        lines = view.text.splitlines()
+        assert lines[:2] == ["On call 김민수 since 08:55",
+                             "13 open (1 OVERDUE) · 2 in WARN/CRIT · 1 note"]
+        opened = lines[lines.index("Open checklist items"):lines.index("Metrics in WARN or CRIT")]
+        assert opened[:3] == ["Open checklist items", "00:00 출시 전  OVERDUE ",
+                              "  [ ] OVERDUE 스테이징 vs 프로덕션 동기화"]
+        assert "09:00 출시  ACTIVE " in opened and "12:00 점심  UPCOMING " in opened
+        assert "  [ ] 에러 로그 실시간 감시" not in opened     # done by alice
+        assert "  [ ] 응답 시간 모니터링" in opened
+        assert "18:00 저녁  UPCOMING " not in opened         # only this slot and the next
+        metrics = lines[lines.index("Metrics in WARN or CRIT") + 1:][:2]
+        assert metrics == ["   WARN   Error Rate 2.50%", "   CRIT   Avg Response 2,500 ms"]
+        notes = lines[lines.index("Notes since the shift began (since 08:55)") + 1:][:2]
+        assert notes == ["  09:01 김민수  CDN 캐시 정상", "        DB pool 41/100 — 지켜볼 것"]
+        assert "before the shift" not in view.text
+        assert lines[-2:] == [
+            "Open incidents — none recorded (incidents arrive with a later release)",
+            "Last rollback — none"]
+        assert "Handover — 2026-11-27 09:03 KST" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HandoverScreen)
+    store.close()
+
+
+async def test_take_over_asks_first_then_records_and_shows_it(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path / "day.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_view(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert "Take over on-call as alice?" in text and "On call now: 김민수" in text
+        await pilot.press("n")
+        await pilot.pause()
+        shown: object = app.screen
+        assert shown is view and current_oncall(store) == "김민수"
+        assert "not taken over" in view.status.text
+        await pilot.press("o", "y")
+        assert await wait_until(pilot, lambda: current_oncall(store) == "alice")
+        assert await wait_until(pilot, lambda: view.text.startswith(
+            "On call alice since 09:03, taking over from 김민수"))
+        assert "Notes since the shift began (since 09:03)\n  none" in view.text
+        event = store.timeline(kinds=["handover"])[0]
+        assert (event.operator, event.detail) == ("alice", {"from": "김민수", "to": "alice"})
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: "alice took over on-call from 김민수"
+                                in app.events_text)
+    store.close()
+
+
+async def test_export_writes_the_markdown_next_to_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "day.db"
+    app, store = make_app(db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        view = await open_view(pilot)
+        await pilot.press("x")
+        assert await wait_until(pilot, lambda: view.last_export is not None)
+        path = tmp_path / EXPORT_NAME
+        assert view.last_export is not None and view.last_export.path == path
+        assert view.status.text == f"handover written to {path}"
+        assert await wait_until(pilot, lambda: f"handover written to {path}" in toasts(app))
+    store.close()
+    assert path.stat().st_mode & 0o777 == db.stat().st_mode & 0o777
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# Handover — 2026-11-27 09:03"
+    assert "- On call: 김민수 since 08:55" in lines
+    section = lines[lines.index("### 출시 전 (00:00) — overdue"):][:3]
+    assert section == ["### 출시 전 (00:00) — overdue", "",
+                       "- 스테이징 vs 프로덕션 동기화 — OVERDUE"]
+    assert "- Error Rate: WARN (2.50%)" in lines and "- Avg Response: CRIT (2,500 ms)" in lines
+    note = lines.index("## Notes since the shift began")
+    assert lines[note + 2:note + 4] == ["- 09:01 김민수: CDN 캐시 정상\\",
+                                        "  DB pool 41/100 — 지켜볼 것"]
+    assert lines[-7:] == ["## Open incidents", "", "None recorded.", "",
+                          "## Last rollback", "", "None recorded."]
+
+
+async def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path / "day.db")
+    (tmp_path / EXPORT_NAME).mkdir()  # the file's place is taken: the write must fail
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        view = await open_view(pilot)
+        await pilot.press("x")
+        assert await wait_until(pilot, lambda: view.last_export is not None)
+        assert view.last_export is not None and view.last_export.error
+        assert view.status.text.startswith(
+            f"cannot write the handover to {tmp_path / EXPORT_NAME}: Is a directory")
+        assert app.is_running and isinstance(app.screen, HandoverScreen)
+    store.close()
+
+
+async def test_the_launch_day_report_from_the_command_palette(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path / "day.db")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        feed(app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Launch-day report")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: any(tmp_path.glob("report-*.md")))
+        path = tmp_path / "report-20261127-090300.md"
+        assert await wait_until(pilot, lambda: f"launch-day report written to {path}"
+                                in toasts(app))
+    store.close()
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# D-Day 리포트")
+    assert "## Checklist" in text and "스테이징 vs 프로덕션 동기화" in text
+    assert "CDN 캐시 정상" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_handover_view_snapshot(snap_compare: Any, size: tuple[int, int],
+                                tmp_path: Path) -> None:
+    app, store = make_app(tmp_path / "day.db")
+
+    async def run_before(pilot: Any) -> None:
+        await open_view(pilot)
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        store.close()
