@@ -189,3 +189,29 @@ async def test_a_note_and_a_take_over_in_one_show_in_the_other(pair: Pair) -> No
                                 timeout=1.5)
         await pb.press("escape")
         assert await wait_until(pb, lambda: "alice took over on-call" in bob.events_text)
+
+
+async def test_a_new_screen_starts_from_the_recorded_polls_quietly(tmp_path: Path) -> None:
+    from autus_tui.core.payload import Reading
+    from autus_tui.core.samples import PollResult
+    from autus_tui.store import samples
+
+    db = tmp_path / "day.db"
+    clock = FixedClock(START)
+    with Store(db, clock) as store:
+        samples.record_polls(store, [
+            PollResult(START - timedelta(seconds=20 - step),
+                       {"error_rate": Reading(0.5 + 0.3 * step)}) for step in range(20)
+        ], stale_after=3.0)
+    store = Store(db, clock)
+    app = ControlRoom(Config(operator="lee"), clock, rehearsal=True, poll=False, store=store,
+                      host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one("#pane-error_rate", MetricPane)
+        assert await wait_until(pilot, lambda: pane.value.text == "6.20%")
+        assert len(pane.tracker.history) == 20
+        assert await wait_until(pilot, lambda: pane.spark.text.strip() != "", timeout=0.5)
+        # History is not news: no level change is announced for what happened before.
+        assert "Error Rate" not in app.events_text
+        assert header(app).poller.text == ""  # no recorder here, no lease: nothing said
+    store.close()
