@@ -9,6 +9,8 @@ Snapshots of the view at 80x24 and 120x40 come from the same data.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -207,3 +209,38 @@ def test_handover_view_snapshot(snap_compare: Any, size: tuple[int, int],
         assert snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
         store.close()
+
+
+def _in_another_process(db: Path, body: str, *args: str) -> str:
+    code = ("import sys\nfrom autus_tui.store import Store\n"
+            "from autus_tui.core.runbook import ItemState\n"
+            "with Store(sys.argv[1]) as store:\n" + body)
+    done = subprocess.run([sys.executable, "-c", code, str(db), *args], check=True,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    return done.stdout.strip()
+
+
+async def test_after_the_report_both_processes_still_share_one_file(tmp_path: Path) -> None:
+    """Writing the report must not cost this process its hold on the file. (Opening a
+    second Store in-process did: its plain open()/close() of the file dropped this
+    process's SQLite locks, so another process leaving checkpointed and deleted the WAL
+    under us and our next writes went to a deleted file — seen in tmux.)"""
+    db = tmp_path / "day.db"
+    app, store = make_app(db)
+    mark = "    store.mark(sys.argv[2], ItemState.DONE, sys.argv[3])\n"
+    read = "    m = store.mark_of(sys.argv[2]); print(m.operator if m else '-')\n"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Launch-day report")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: any(tmp_path.glob("report-*.md")))
+        await pilot.pause(0.3)
+        _in_another_process(db, mark, "launch.monitor.gate", "lee")  # attaches, leaves
+        assert await wait_until(pilot, lambda: "lee done Gate 이벤트 수집 시작"
+                                in app.events_text, timeout=2)
+        await pilot.press("space")  # alice marks the selected (first open) item
+        item = "launch.monitor.response"
+        assert await wait_until(pilot, lambda: "alice done 응답 시간 모니터링" in app.events_text)
+        assert _in_another_process(db, read, item) == "alice"
+    store.close()

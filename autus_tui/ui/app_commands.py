@@ -8,8 +8,8 @@ to Textual's system-commands provider by ``ControlRoom.get_system_commands``).
 Each needs the database; without one it says so in a toast and does nothing. Writes
 (a note) go through ``ui.store_writes``; files (the report) through ``ui.exports``, whose
 ``ExportDone`` ends here as a toast with the path or the reason. The report is gathered
-in the worker thread on a Store of its own, so a long read never holds the connection
-the screen reads through.
+in the worker thread through the app's Store (each of its reads is short; the screen's
+reads wait at most for one of them).
 """
 
 from __future__ import annotations
@@ -124,15 +124,17 @@ class ControlRoomActions(App[int]):
         from autus_tui.report import collect_report
 
         config, runbook, now = self.config, self.runbook, self.clock.now()
-        path, clock = store.path, store.clock
 
         def produce() -> str:
-            with Store(path, clock) as own:
-                return render(collect_report(own, config, runbook, now))
+            # On this app's Store (its reads are short and locked one at a time), never a
+            # second Store: opening one reads the file with a plain open()/close(), which
+            # drops this process's SQLite locks on it (tried in tmux: the other process's
+            # exit then checkpointed and removed the WAL under us, splitting the file).
+            return render(collect_report(store, config, runbook, now))
 
         target = export_path(store, "report", now, config.launch.zone)
         safe.toast(self, f"writing the launch-day report to {target}…")
-        start_export(self, "report", target, produce, like=path)
+        start_export(self, "report", target, produce, like=store.path)
 
     def on_export_done(self, message: ExportDone) -> None:
         what = WORDS.get(message.label, message.label)
