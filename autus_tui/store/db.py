@@ -25,6 +25,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
+from collections import Counter
 from pathlib import Path
 
 import platformdirs
@@ -35,6 +37,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 5.0
 APP_NAME = "autus-tui"
 LIVE_FILE, REHEARSAL_FILE = "launch.db", "rehearsal.db"
+
+
+# POSIX ends every fcntl lock a process holds on a file when the process closes ANY
+# descriptor of that file. SQLite's own connections know this and share one record per
+# inode, but the plain header read of ``_check_existing`` does not: run while a Store of
+# this process has the file open, it silently dropped that Store's locks, and another
+# process's exit then deleted the WAL under it. So files already open here are not
+# read again (they were checked when first opened).
+_open_here: Counter[Path] = Counter()
+_open_here_lock = threading.Lock()
 
 
 class StoreError(Exception):
@@ -163,8 +175,32 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connectio
 
 
 def open_database(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
-    """Check, open, switch to WAL and migrate; the returned connection is ready to write."""
-    prepare_file(path)
+    """Check, open, switch to WAL and migrate; the returned connection is ready to write.
+
+    Each successful call must be paired with ``release(path)`` when the file is closed.
+    """
+    key = path.resolve()
+    with _open_here_lock:
+        if not _open_here[key]:
+            prepare_file(path)
+        _open_here[key] += 1
+    try:
+        return _open_checked(path, busy_timeout)
+    except BaseException:
+        release(path)
+        raise
+
+
+def release(path: Path) -> None:
+    """This process closed its connections to ``path`` (see ``_open_here``)."""
+    key = path.resolve()
+    with _open_here_lock:
+        _open_here[key] -= 1
+        if _open_here[key] <= 0:
+            del _open_here[key]
+
+
+def _open_checked(path: Path, busy_timeout: float) -> sqlite3.Connection:
     conn = connect(path, busy_timeout)
     try:
         _check_contents(conn, path)

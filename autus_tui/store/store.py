@@ -40,6 +40,7 @@ from autus_tui.store.db import (
     connect,
     describe_operational,
     open_database,
+    release,
 )
 from autus_tui.store.events import Event
 
@@ -73,6 +74,7 @@ class Store:
             self._reader = connect(self.path, busy_timeout)
         except StoreError:
             self._writer.close()
+            release(self.path)
             raise
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -86,6 +88,7 @@ class Store:
                 self._closed = True
                 self._reader.close()
                 self._writer.close()
+                release(self.path)
 
     def __enter__(self) -> Store:
         return self
