@@ -5,9 +5,8 @@
 write and every screen uses. Live, that is the wall clock. In rehearsal it is the clock
 stored in the database (``load_or_start_rehearsal_clock``), so every process on the file
 shares one simulated time and a restart continues it: ``--clock`` (a naive time is read
-in the launch timezone) restarts it there, ``--speed`` changes its pace. A speed of
-exactly 1 without ``--clock`` counts as "not given" (the configuration cannot tell a
-default 1 from a typed one), so a restart keeps the stored pace.
+in the launch timezone) restarts it there, ``--speed`` changes its pace; without either a
+restart keeps the stored time and pace.
 
 A database that cannot be used raises ``StoreError`` (nothing is overwritten); callers
 turn it into one line on stderr. No Textual here: ``autus-tui record`` is headless.
@@ -30,9 +29,10 @@ def open_store(config: Config) -> tuple[Store, Clock]:
     start = config.clock
     if start is not None and start.tzinfo is None:
         start = start.replace(tzinfo=config.launch.zone)
-    speed = None if start is None and config.speed == 1.0 else config.speed
     try:
-        clock = load_or_start_rehearsal_clock(store, start, speed, operator=config.operator)
+        clock = load_or_start_rehearsal_clock(
+            store, start, config.speed, operator=config.operator
+        )
     except BaseException:
         store.close()
         raise

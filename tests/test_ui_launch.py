@@ -19,21 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from autus_tui.core.clock import ScaledClock, WallClock
+from autus_tui.core.clock import WallClock
 from autus_tui.core.config import Config, LaunchConfig
 from autus_tui.session import open_store
-from autus_tui.ui.launch import launch_moment, rehearsal_clock, run_demo
-
-
-def test_live_uses_the_wall_clock() -> None:
-    assert isinstance(rehearsal_clock(Config()), WallClock)
-
-
-def test_rehearsal_clock_reads_a_naive_time_in_the_launch_timezone() -> None:
-    config = Config(rehearsal=True, clock=datetime(2026, 11, 27, 8, 55), speed=60)
-    clock = rehearsal_clock(config)
-    assert isinstance(clock, ScaledClock) and clock.speed == 60
-    assert clock.origin_sim == datetime(2026, 11, 26, 23, 55, tzinfo=UTC)
+from autus_tui.ui.launch import launch_moment, run_demo
 
 
 def test_launch_moment_is_on_the_configured_day_in_its_timezone() -> None:
@@ -126,13 +115,23 @@ def test_rehearsal_clock_is_stored_and_a_second_start_continues_it(tmp_path: Pat
     finally:
         store.close()
     # Another process later, no --clock and no --speed: the same simulated time, same pace.
-    again, clock2 = open_store(replace(config, clock=None, speed=1.0))
+    again, clock2 = open_store(replace(config, clock=None, speed=None))
     try:
         assert clock2.speed == 60.0
         assert abs((clock2.now() - clock.now()).total_seconds()) < 1.0
         assert clock2.now() >= first
     finally:
         again.close()
+
+
+def test_a_typed_speed_of_one_slows_a_stored_rehearsal_clock(tmp_path: Path) -> None:
+    config = Config(db=str(tmp_path / "r.db"), rehearsal=True,
+                    clock=datetime(2026, 11, 27, 8, 55), speed=60.0)
+    store, _ = open_store(config)
+    store.close()
+    again, clock = open_store(replace(config, clock=None, speed=1.0))
+    again.close()
+    assert clock.speed == 1.0
 
 
 def test_live_run_uses_the_wall_clock_and_the_given_file(tmp_path: Path) -> None:

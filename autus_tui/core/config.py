@@ -61,7 +61,8 @@ class Config:
     runbooks: tuple[str, ...] = ()
     rehearsal: bool = False
     clock: datetime | None = None
-    speed: float = 1.0
+    speed: float | None = None
+    """Rehearsal pace; ``None`` when not given, so a restart keeps the stored pace."""
     webhook_url: str | None = None
     rehearsal_webhook_url: str | None = None
 

@@ -32,7 +32,7 @@ import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
-from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
+from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
 from autus_tui.session import open_store
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
@@ -40,18 +40,6 @@ from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
 DEFAULT_DEMO_START = time(9, 0, 0)
-
-
-def rehearsal_clock(config: Config) -> Clock:
-    """The clock a run uses: wall clock live; scaled and settable in rehearsal."""
-    if not config.rehearsal:
-        return WallClock()
-    start = config.clock
-    if start is None:
-        start = utc_now()
-    elif start.tzinfo is None:
-        start = start.replace(tzinfo=config.launch.zone)
-    return ScaledClock(origin_real=utc_now(), origin_sim=start, speed=config.speed)
 
 
 def run_control_room(config: Config) -> int:
@@ -145,4 +133,4 @@ def _error(message: str) -> None:
     print(f"autus-tui: {message}", file=sys.stderr)
 
 
-__all__ = ["launch_moment", "open_store", "rehearsal_clock", "run_control_room", "run_demo"]
+__all__ = ["launch_moment", "open_store", "run_control_room", "run_demo"]
