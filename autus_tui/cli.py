@@ -8,10 +8,12 @@ them, so ``autus-tui check`` stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from autus_tui.console import say_error
 from autus_tui.core.config import Config, ConfigError
 from autus_tui.core.runbook import RunbookError
 
@@ -95,10 +97,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except (ConfigError, RunbookError, StoreError) as error:
-        print(f"autus-tui: {error}", file=sys.stderr)
+        say_error("autus-tui", error)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `autus-tui check | head -1`: the reader left, not a fault
+        _silence_stdout()
+        return EXIT_FAIL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -274,8 +274,8 @@ def run_record(config: Config) -> int:
     """``autus-tui record``: headless recorder until SIGTERM/SIGINT (exit 0). A database
     that cannot be used, or fails while recording, is one line on stderr and exit 1."""
     import signal
-    import sys
 
+    from autus_tui.console import say_error
     from autus_tui.session import open_store  # shared with the control room
 
     def say(text: str) -> None:
@@ -293,12 +293,12 @@ def run_record(config: Config) -> int:
     try:
         store, clock = open_store(config)
     except StoreError as error:
-        print(f"autus-tui record: {error}", file=sys.stderr, flush=True)
+        say_error("autus-tui record", error)
         return 1
     try:
         asyncio.run(main(store, clock))
     except StoreError as error:
-        print(f"autus-tui record: {error}", file=sys.stderr, flush=True)
+        say_error("autus-tui record", error)
         return 1
     except KeyboardInterrupt:
         pass

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from autus_tui.console import say_error
 from autus_tui.core.clock import utc_now
 from autus_tui.core.config import Config
 from autus_tui.core.handover import (
@@ -136,7 +137,7 @@ def run_report(config: Config, out: str | None) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"autus-tui report: {message}", file=sys.stderr, flush=True)
+    say_error("autus-tui report", message)
     return 1
 
 

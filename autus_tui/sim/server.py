@@ -19,7 +19,6 @@ import contextlib
 import math
 import random
 import signal
-import sys
 import weakref
 from collections import Counter
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from autus_tui.console import say_error
 from autus_tui.core.clock import Clock, ScaledClock, WallClock, utc_now
 from autus_tui.sim import faults
 from autus_tui.sim.faults import SLOW_SECONDS, Reply
@@ -237,4 +237,4 @@ async def _serve(host: str, port: int, scenario: str, seed: int | None, speed: f
 
 
 def _error(message: str) -> None:
-    print(f"autus-tui backend: {message}", file=sys.stderr, flush=True)
+    say_error("autus-tui backend", message)

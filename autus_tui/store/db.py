@@ -31,6 +31,7 @@ from pathlib import Path
 
 import platformdirs
 
+from autus_tui.core.text import clean
 from autus_tui.store.migrations import APPLICATION_ID, LATEST_VERSION, SchemaTooNew, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -237,7 +238,7 @@ def _check_contents(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(path, f"is damaged or not a database ({error}); it was left "
                                "untouched") from None
     if app_id != APPLICATION_ID and (tables or version):
-        shown = ", ".join(tables[:5]) or "none"
+        shown = ", ".join(clean(name, 40) for name in tables[:5]) or "none"  # another's names
         raise StoreError(path, f"is the SQLite database of another program (tables: {shown}); "
                                "autus-tui will not change it — pass another file with --db")
     if version > LATEST_VERSION:
