@@ -38,17 +38,18 @@ from typing import Any
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
+from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.samples import PollResult
-from autus_tui.core.series import LevelChange, MetricTracker
+from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.store import StoreBusy, StoreError, presence, samples
 from autus_tui.store import lease as leases
 from autus_tui.store.store import Store, Transaction
 
 LEVEL_EVENT = "metric.level"
-STALE_INTERVALS = 3
 FOLD_EVERY = 60.0
 PRIME_POLLS = 30
+"""Recorded polls that rebuild the metric levels (a takeover, the handover view)."""
 _instances = itertools.count()
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,18 @@ def holder_id(operator: str) -> str:
 
 
 def stale_seconds(config: Config, clock: Clock) -> float:
-    """Clock seconds a value counts for (3 poll intervals, as the panes judge STALE)."""
-    return STALE_INTERVALS * config.backend.interval * clock.speed
+    """Clock seconds a value counts for (``core.series.stale_window``, as the panes judge)."""
+    return stale_window(config.backend.interval, clock.speed).total_seconds()
+
+
+def recorded_trackers(
+    store: Store, metrics: Sequence[MetricSpec], stale_after: timedelta
+) -> dict[str, MetricTracker]:
+    """One tracker per metric, fed the latest recorded polls: the levels as recorded."""
+    trackers = {spec.key: MetricTracker(spec, stale_after) for spec in metrics}
+    for _id, result in samples.latest_polls(store, PRIME_POLLS):
+        feed(trackers, result)
+    return trackers
 
 
 class Recorder:
@@ -197,23 +208,11 @@ class Recorder:
 
     def _prime_trackers(self) -> None:
         """Start from the recorded state, so a takeover does not announce it again."""
-        stale = timedelta(seconds=self.stale_after)
-        self._trackers = {spec.key: MetricTracker(spec, stale) for spec in self.config.metrics}
-        for _id, result in samples.latest_polls(self.store, PRIME_POLLS):
-            self._changes(result)
-
-    def _changes(self, result: PollResult) -> list[LevelChange]:
-        changes = []
-        for key, tracker in self._trackers.items():
-            reading = result.readings.get(key)
-            change = (tracker.record(result.at, reading) if reading is not None
-                      else tracker.refresh(result.at))
-            if change is not None:
-                changes.append(change)
-        return changes
+        self._trackers = recorded_trackers(self.store, self.config.metrics,
+                                           timedelta(seconds=self.stale_after))
 
     async def _deliver(self, result: PollResult) -> None:
-        changes = self._changes(result)
+        changes = feed(self._trackers, result)
         try:
             written = await asyncio.to_thread(self._write, result, changes)
         except StoreBusy:

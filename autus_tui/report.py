@@ -42,7 +42,7 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
-from autus_tui.recorder import LEVEL_EVENT
+from autus_tui.recorder import LEVEL_EVENT, recorded_trackers
 from autus_tui.store import Store, StoreError, read_rehearsal_clock, resolve_db_path, samples
 from autus_tui.store import notes as note_store
 
@@ -170,11 +170,7 @@ def handover_summary(
         slots.append(SlotOpen(window.slot.title, window.slot.at_text, state, items))
 
     if trackers is None:
-        trackers = {spec.key: MetricTracker(spec, stale_after) for spec in metrics}
-        for _id, result in samples.latest_polls(store, 30):
-            for key, reading in result.readings.items():
-                if key in trackers:
-                    trackers[key].record(result.at, reading)
+        trackers = recorded_trackers(store, metrics, stale_after)
     alerts = []
     for spec in metrics:
         tracker = trackers.get(spec.key)

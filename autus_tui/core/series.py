@@ -8,15 +8,25 @@ remembers only which level it last announced, so that a change is reported once.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from autus_tui.core.levels import Level, judge
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.payload import Reading
+from autus_tui.core.samples import PollResult
 
 HISTORY = 120
 RATE_WINDOW = timedelta(minutes=1)
+STALE_INTERVALS = 3
+"""A metric is STALE after this many poll intervals without a good value (DESIGN.md)."""
+
+
+def stale_window(interval: float, speed: float = 1.0) -> timedelta:
+    """How long a value counts as live, in clock time: ``STALE_INTERVALS`` poll intervals
+    (real seconds) at the clock's ``speed`` (a rehearsal clock at 60x covers 60 times more)."""
+    return timedelta(seconds=STALE_INTERVALS * interval * speed)
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,19 @@ class MetricTracker:
 
     def values(self) -> list[float]:
         return [v for _, v in self.history]
+
+
+def feed(trackers: Mapping[str, MetricTracker], result: PollResult) -> list[LevelChange]:
+    """One poll into every tracker (a metric the poll has no reading for just ages);
+    returns the level changes it caused, in tracker order."""
+    changes = []
+    for key, tracker in trackers.items():
+        reading = result.readings.get(key)
+        change = (tracker.record(result.at, reading) if reading is not None
+                  else tracker.refresh(result.at))
+        if change is not None:
+            changes.append(change)
+    return changes
 
 
 def format_age(age: timedelta | None) -> str:
