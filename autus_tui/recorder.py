@@ -167,17 +167,20 @@ class Recorder:
         return "another process"
 
     async def _start_polling(self) -> None:
-        from autus_tui.sources.poller import Poller
-
         await self._io(self._prime_trackers)
-        poller = Poller(self.config.backend, self.config.metrics, self.clock)
         self._lost.clear()
-        self._poll_task = asyncio.create_task(self._poll(poller), name="recorder-poller")
+        self._poll_task = asyncio.create_task(self._poll(), name="recorder-poller")
         backend = self.config.backend
         self._status(f"took the poller lease: polling {clean(backend.url, 200)} every "
                      f"{backend.interval:g} s")
 
-    async def _poll(self, poller: Any) -> None:
+    async def _poll(self) -> None:
+        # The poller (and its HTTP client) is made inside the task: a task cancelled
+        # before it first runs never enters its body, so a client made outside would
+        # never be closed.
+        from autus_tui.sources.poller import Poller
+
+        poller = Poller(self.config.backend, self.config.metrics, self.clock)
         try:
             await poller.run(self._deliver)
         finally:
