@@ -63,16 +63,22 @@ def as_number(raw: object, what: str) -> Reading:
 def read_metric(doc: object, spec: MetricSpec) -> Reading:
     if not isinstance(doc, dict):
         return Reading(None, f"payload is a {_kind(doc)}, not an object")
-    reading = as_number(lookup(doc, spec.path), spec.path)
+    total = None if spec.per is None else as_number(lookup(doc, spec.per), spec.per)
+    return finish_reading(as_number(lookup(doc, spec.path), spec.path), total, spec)
+
+
+def finish_reading(reading: Reading, total: Reading | None, spec: MetricSpec) -> Reading:
+    """The metric's reading from its raw number and, for a ``per`` metric, the reading of
+    its denominator (the value becomes a percentage of it); then range-checked. Every
+    source (JSON, Prometheus text) ends here, so all judge a value alike."""
     if reading.value is None:
         return reading
     value = reading.value
-    if spec.per is not None:
-        total = as_number(lookup(doc, spec.per), spec.per)
+    if total is not None:
         if total.value is None:
             return total
         if total.value <= 0:
-            return Reading(None, f"{spec.per} must be above zero, got {total.value:g}")
+            return Reading(None, f"{clean(spec.per, 80)} must be above zero, got {total.value:g}")
         value = value / total.value * 100
     return check_range(value, spec)
 

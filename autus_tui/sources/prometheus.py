@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from prometheus_client.parser import text_string_to_metric_families
 
 from autus_tui.core.metrics import MetricSpec
-from autus_tui.core.payload import Reading, as_number, check_range
+from autus_tui.core.payload import Reading, as_number, finish_reading
 from autus_tui.core.text import clean
 
 Samples = dict[str, float]
@@ -96,18 +96,8 @@ def parse_exposition(text: str) -> tuple[Samples, str | None]:
 
 
 def read_prometheus(samples: Mapping[str, float], spec: MetricSpec) -> Reading:
-    reading = _lookup(samples, spec.path)
-    if reading.value is None:
-        return reading
-    value = reading.value
-    if spec.per is not None:
-        total = _lookup(samples, spec.per)
-        if total.value is None:
-            return total
-        if total.value <= 0:
-            return Reading(None, f"{clean(spec.per, 80)} must be above zero, got {total.value:g}")
-        value = value / total.value * 100
-    return check_range(value, spec)
+    total = None if spec.per is None else _lookup(samples, spec.per)
+    return finish_reading(_lookup(samples, spec.path), total, spec)
 
 
 def _lookup(samples: Mapping[str, float], wanted: str) -> Reading:
