@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from autus_tui.core.payload import lookup
+
 SLOW_SECONDS = 10.0
 FAULTS = (
     "slow", "html", "invalid_json", "array", "nulls", "strings", "nan", "negative", "huge",
@@ -140,13 +142,13 @@ def bend_values(fault: str | None, doc: dict[str, Any]) -> dict[str, Any]:
 # -- Prometheus text exposition ---------------------------------------------------------
 
 _GAUGES = (
-    ("autus_active_users", "Users connected right now.", ("active_users",)),
-    ("autus_gate_failures", "Gate failures right now.", ("gate_failures",)),
-    ("autus_afterimage_per_min", "Afterimage records per minute.", ("afterimage_per_min",)),
-    ("autus_error_rate_pct", "Share of requests that failed, percent.", ("error_rate_pct",)),
-    ("autus_avg_response_ms", "Average response time, milliseconds.", ("avg_response_ms",)),
-    ("autus_db_connections_used", "DB connections in use.", ("db_connections", "used")),
-    ("autus_db_connections_max", "DB connection pool size.", ("db_connections", "max")),
+    ("autus_active_users", "Users connected right now.", "active_users"),
+    ("autus_gate_failures", "Gate failures right now.", "gate_failures"),
+    ("autus_afterimage_per_min", "Afterimage records per minute.", "afterimage_per_min"),
+    ("autus_error_rate_pct", "Share of requests that failed, percent.", "error_rate_pct"),
+    ("autus_avg_response_ms", "Average response time, milliseconds.", "avg_response_ms"),
+    ("autus_db_connections_used", "DB connections in use.", "db_connections.used"),
+    ("autus_db_connections_max", "DB connection pool size.", "db_connections.max"),
 )
 
 
@@ -170,7 +172,7 @@ def render_prometheus(metrics: dict[str, Any]) -> str:
     lines: list[str] = []
     for name, help_text, path in _GAUGES:
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge",
-                  f"{name} {_sample(_dig(metrics, path))}"]
+                  f"{name} {_sample(lookup(metrics, path))}"]
     lines += ["# HELP autus_gate_events_total Gate events since launch, by kind.",
               "# TYPE autus_gate_events_total counter"]
     events = metrics.get("gate_events")
@@ -178,13 +180,6 @@ def render_prometheus(metrics: dict[str, Any]) -> str:
         value = events.get(kind) if isinstance(events, dict) else None
         lines.append(f'autus_gate_events_total{{kind="{kind}"}} {_sample(value)}')
     return "\n".join(lines) + "\n"
-
-
-def _dig(doc: dict[str, Any], path: tuple[str, ...]) -> object:
-    node: object = doc
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
 
 
 def _sample(value: object) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import default_metrics
+from autus_tui.core.payload import read_metric
 from autus_tui.sim.faults import HOSTILE_ROTATION, SLOW_SECONDS
 
 PRELAUNCH_USERS = 12.0
@@ -231,24 +232,16 @@ def _spike(elapsed: timedelta, seed: int) -> SimState:
 
 
 def _worst_level(payload: dict[str, Any]) -> Level:
+    """The level the control room's default panes judge this payload at (same reader)."""
     worst = Level.OK
     for spec in default_metrics():
-        if spec.thresholds is None:
+        value = read_metric(payload, spec).value
+        if spec.thresholds is None or value is None:
             continue
-        value = float(_lookup(payload, spec.path))
-        if spec.per is not None:
-            value = value / float(_lookup(payload, spec.per)) * 100
         level = spec.thresholds.judge(value)
         if level.severity > worst.severity:
             worst = level
     return worst
-
-
-def _lookup(doc: dict[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        node = node[part]
-    return node
 
 
 def _spike_health(m: _Morning, level: Level) -> dict[str, Any]:
