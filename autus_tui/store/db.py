@@ -165,13 +165,9 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connectio
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.OperationalError as error:
-        conn.close()
-        raise describe_operational(path, error, busy_timeout) from None
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise StoreError(path, f"is damaged or not a database ({error}); it was left "
-                               "untouched") from None
+        raise describe_sqlite(path, error, busy_timeout, opening=True) from None
     return conn
 
 
@@ -216,13 +212,9 @@ def _open_checked(path: Path, busy_timeout: float) -> sqlite3.Connection:
     except StoreError:
         conn.close()
         raise
-    except sqlite3.OperationalError as error:
-        conn.close()
-        raise describe_operational(path, error, busy_timeout) from None
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise StoreError(path, f"is damaged or not a database ({error}); it was left "
-                               "untouched") from None
+        raise describe_sqlite(path, error, busy_timeout, opening=True) from None
     return conn
 
 
@@ -235,8 +227,7 @@ def _check_contents(conn: sqlite3.Connection, path: Path) -> None:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise StoreError(path, f"is damaged or not a database ({error}); it was left "
-                               "untouched") from None
+        raise describe_sqlite(path, error, opening=True) from None
     if app_id != APPLICATION_ID and (tables or version):
         shown = ", ".join(clean(name, 40) for name in tables[:5]) or "none"  # another's names
         raise StoreError(path, f"is the SQLite database of another program (tables: {shown}); "
@@ -248,6 +239,20 @@ def _check_contents(conn: sqlite3.Connection, path: Path) -> None:
 def _too_new(path: Path, version: int) -> StoreError:
     return StoreError(path, f"has schema version {version}, newer than this autus-tui "
                             f"understands ({LATEST_VERSION}); upgrade autus-tui to open it")
+
+
+def describe_sqlite(
+    path: Path, error: sqlite3.DatabaseError, busy_timeout: float = BUSY_TIMEOUT,
+    *, opening: bool = False,
+) -> StoreError:
+    """Any SQLite error as one sentence naming the file: locked, read-only, or (while
+    opening) a damaged file, else a database error. The one mapping every caller uses."""
+    if isinstance(error, sqlite3.OperationalError):
+        return describe_operational(path, error, busy_timeout)
+    if opening:
+        return StoreError(path, f"is damaged or not a database ({error}); it was left "
+                                "untouched")
+    return StoreError(path, f"database error ({error})")
 
 
 def describe_operational(

@@ -38,7 +38,7 @@ from autus_tui.store.db import (
     BUSY_TIMEOUT,
     StoreError,
     connect,
-    describe_operational,
+    describe_sqlite,
     open_database,
     release,
 )
@@ -105,8 +105,8 @@ class Store:
             conn = self._writer
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise describe_operational(self.path, error, self._busy_timeout) from None
+            except sqlite3.DatabaseError as error:
+                raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
                 db = sqlite_utils.Database(conn, execute_plugins=False)
                 yield Transaction(conn, db, self.clock.now())
@@ -114,10 +114,8 @@ class Store:
             except BaseException as error:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                if isinstance(error, sqlite3.OperationalError):
-                    raise describe_operational(self.path, error, self._busy_timeout) from None
                 if isinstance(error, sqlite3.DatabaseError):
-                    raise StoreError(self.path, f"database error ({error})") from None
+                    raise describe_sqlite(self.path, error, self._busy_timeout) from None
                 raise
 
     def append_event(
@@ -142,10 +140,8 @@ class Store:
         with self._read_lock:
             try:
                 yield self._reader
-            except sqlite3.OperationalError as error:
-                raise describe_operational(self.path, error, self._busy_timeout) from None
             except sqlite3.DatabaseError as error:
-                raise StoreError(self.path, f"database error ({error})") from None
+                raise describe_sqlite(self.path, error, self._busy_timeout) from None
 
     def data_version(self) -> int:
         """Changes whenever anything was committed since the last call (see module doc)."""
