@@ -57,8 +57,3 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self.moment += delta
-
-
-def real_seconds(clock: Clock, sim_delta: timedelta) -> float:
-    """How many real seconds a span of clock time takes."""
-    return sim_delta.total_seconds() / clock.speed

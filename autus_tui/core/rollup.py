@@ -69,10 +69,6 @@ _Pending = tuple[str, float, float, Level, float]
 """(minute, at, value, level, stale_after) of a metric's latest value, not yet credited."""
 
 
-def display_key(value: float, decimals: int) -> str:
-    return format(value, f".{decimals}f")
-
-
 class Folder:
     """Feed polls in recorded order with ``add``; ``finish`` credits the last values.
 
@@ -107,7 +103,7 @@ class Folder:
                 bucket.min = value
             if value > bucket.max:
                 bucket.max = value
-            bucket.hist[format(value, formats[key])] += 1  # = display_key(value, decimals)
+            bucket.hist[format(value, formats[key])] += 1  # at display precision
             level = Level.OK if spec.thresholds is None else spec.thresholds.judge(value)
             pending[key] = (minute, at, value, level, stale_after)
         summary = self.minutes.get(minute)

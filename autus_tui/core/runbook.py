@@ -128,9 +128,6 @@ class Runbook:
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
 
-    def slot_of(self, item_id: str) -> Slot | None:
-        return next((s for s in self.slots if any(i.id == item_id for i in s.items)), None)
-
 
 # -- parsing --------------------------------------------------------------------------
 

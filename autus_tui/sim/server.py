@@ -36,7 +36,6 @@ METRICS_PATH = "/ops/v1/metrics"
 HEALTH_PATH = "/ops/v1/health"
 WS_PATH = "/ops/v1/ws"
 PROMETHEUS_PATH = "/metrics"
-DATA_PATHS = frozenset({METRICS_PATH, HEALTH_PATH, PROMETHEUS_PATH, WS_PATH})
 
 
 class SimBackend:
