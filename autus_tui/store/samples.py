@@ -59,17 +59,13 @@ def poll_row(result: PollResult, stale_after: float) -> tuple[Any, ...]:
             result.error, result.duration, stale_after)
 
 
-def _insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
-    conn.executemany(
-        "INSERT INTO polls (at, readings, health, error, duration, stale_after)"
-        " VALUES (?, ?, ?, ?, ?, ?)", rows)
+_INSERT = ("INSERT INTO polls (at, readings, health, error, duration, stale_after)"
+           " VALUES (?, ?, ?, ?, ?, ?)")
 
 
 def insert_poll(conn: sqlite3.Connection, result: PollResult, stale_after: float) -> int:
     """Inside a write transaction the caller holds; returns the poll's id."""
-    cursor = conn.execute(
-        "INSERT INTO polls (at, readings, health, error, duration, stale_after)"
-        " VALUES (?, ?, ?, ?, ?, ?)", poll_row(result, stale_after))
+    cursor = conn.execute(_INSERT, poll_row(result, stale_after))
     return int(cursor.lastrowid or 0)
 
 
@@ -77,7 +73,7 @@ def record_polls(store: Store, results: Iterable[PollResult], stale_after: float
     """Many polls in one transaction (imports, tests)."""
     rows = [poll_row(result, stale_after) for result in results]
     with store.write() as tx:
-        _insert(tx.conn, rows)
+        tx.conn.executemany(_INSERT, rows)
 
 
 def poll_from_row(row: Sequence[Any]) -> tuple[int, PollResult]:
