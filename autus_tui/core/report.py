@@ -22,7 +22,7 @@ from autus_tui.core import markdown as md
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.rollup import MetricFigures
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.schedule import Progress
+from autus_tui.core.schedule import Progress, hms
 
 GATES = (("gate_observe", "OBSERVE"), ("gate_ring", "RING"), ("gate_lock", "LOCK"))
 STATE_WORDS = {ItemState.DONE: "done", ItemState.NA: "N/A", ItemState.OPEN: "open"}
@@ -97,8 +97,8 @@ Section = Callable[[ReportData], list[str]]
 
 
 def duration(seconds: float) -> str:
-    total = round(seconds)
-    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    """``H:MM:SS``, rounded to the nearest second."""
+    return hms(round(seconds), hour_digits=1)
 
 
 def share(part: float, whole: float) -> str:

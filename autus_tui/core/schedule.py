@@ -170,15 +170,16 @@ def t_minus(launch_at: datetime, now: datetime) -> str:
     ``T+HH:MM:SS`` counting up from the launch moment; hours may exceed 24."""
     seconds = (now - launch_at).total_seconds()
     if seconds < 0:
-        return "T-" + _hms(math.ceil(-seconds))
-    return "T+" + _hms(math.floor(seconds))
+        return "T-" + hms(math.ceil(-seconds))
+    return "T+" + hms(math.floor(seconds))
 
 
 def format_duration(delta: timedelta) -> str:
     """``HH:MM:SS`` of a non-negative span, rounded up to the second (a countdown)."""
-    return _hms(math.ceil(max(delta.total_seconds(), 0.0)))
+    return hms(math.ceil(max(delta.total_seconds(), 0.0)))
 
 
-def _hms(total: int) -> str:
+def hms(total: int, hour_digits: int = 2) -> str:
+    """Whole seconds as ``HH:MM:SS`` (hours padded to ``hour_digits``, and may pass 24)."""
     hours, rest = divmod(total, 3600)
-    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{hours:0{hour_digits}d}:{rest // 60:02d}:{rest % 60:02d}"
