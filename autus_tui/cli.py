@@ -1,8 +1,9 @@
 """The ``autus-tui`` command: parse arguments, load configuration, hand over.
 
 Errors reach stderr as one sentence naming the file, key and problem, never as a
-traceback. Heavy imports (Textual, aiohttp) happen inside the subcommand that needs
-them, so ``autus-tui check`` stays quick.
+traceback (``console.say_error``). Heavy imports (Textual, aiohttp) happen inside the
+subcommand that needs them, so ``check`` stays quick and ``check``, ``record`` and
+``report`` never load Textual (tests/test_cli_headless.py).
 """
 
 from __future__ import annotations

@@ -4,5 +4,7 @@
 - ``sources.prometheus``: Prometheus text exposition read into metric readings.
 - ``sources.host.read_host``: the host pane's ``core.samples.HostSample`` from psutil.
 
-Nothing here touches Textual; the UI runs ``Poller.run`` in a worker and renders results.
+Nothing here touches Textual or the database. ``autus_tui.recorder`` runs ``Poller.run``
+in the one process holding the database's poller lease and records each result; every
+screen renders the recorded polls, never a poller's results directly.
 """

@@ -3,7 +3,10 @@
 ``Store(path, clock)`` opens (checks, migrates) a database file; see ``store.store`` for
 threads and change detection, ``store.db`` for file safety and permissions,
 ``store.migrations`` for the schema, ``store.events`` for the append-only log,
-``store.checklist`` for marks and ``store.meta`` for the shared rehearsal clock.
+``store.checklist`` for marks, ``store.meta`` for the shared rehearsal clock,
+``store.samples`` for recorded polls and their rollups, ``store.lease`` for the one
+poller per file, ``store.presence`` for who is attached and ``store.notes`` for notes
+and handovers.
 """
 
 from autus_tui.store.checklist import Mark, MarkResult

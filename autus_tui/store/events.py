@@ -6,8 +6,10 @@ the current state. Ids only grow (AUTOINCREMENT, and triggers forbid UPDATE and
 DELETE), so ``events_since(last_id)`` is a complete incremental read.
 
 Kinds are dotted words, the first part naming the area: ``checklist.done``,
-``checklist.na``, ``checklist.undo``, ``clock.start``, ``clock.set``, ``clock.speed``;
-later work adds ``incident.*``, ``rollback.*``, ``note`` and so on.
+``checklist.na``, ``checklist.undo``, ``checklist.verify`` (the UI's ``v``),
+``clock.start``, ``clock.set``, ``clock.speed`` (``store.meta``), ``note``, ``handover``
+(``store.notes``), ``poller.start``, ``poller.stop`` (``store.lease``), ``metric.level``
+(``recorder``); incidents and rollbacks will add ``incident.*`` and ``rollback.*``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The schema, as a list of forward migrations; ``PRAGMA user_version`` is its length.
 
 Migration ``n`` (1-based) takes a database at version ``n - 1`` to ``n``. Never edit a
-migration that has shipped: add a new one at the end (incidents, leases, samples...).
+migration that has shipped: add a new one at the end (incidents, rollbacks...).
 All pending migrations run in one ``BEGIN IMMEDIATE`` transaction that re-reads the
 version first, so two processes opening a new file at once migrate it exactly once.
 
