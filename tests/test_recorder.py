@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -169,20 +167,6 @@ async def test_after_kill_9_of_record_another_process_polls_within_5_s(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
-
-
-@pytest.fixture
-def open_folder() -> Iterator[Path]:
-    """A folder another user may enter (tmp_path's parents may not allow it)."""
-    folder = Path(tempfile.mkdtemp(prefix="autus-rec-"))
-    os.chmod(folder, 0o755)
-    try:
-        yield folder
-    finally:
-        for sub in folder.rglob("*"):
-            if sub.is_dir():
-                os.chmod(sub, 0o755)
-        shutil.rmtree(folder)
 
 
 RECORD_AS_NOBODY = """

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import selectors
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -183,20 +180,6 @@ try:
 except StoreError as error:
     print(error)
 """
-
-
-@pytest.fixture
-def open_folder() -> Iterator[Path]:
-    """A folder that another user may enter (tmp_path's parents may not allow it)."""
-    folder = Path(tempfile.mkdtemp(prefix="autus-ro-"))
-    os.chmod(folder, 0o755)
-    try:
-        yield folder
-    finally:
-        for sub in folder.rglob("*"):
-            if sub.is_dir():
-                os.chmod(sub, 0o755)
-        shutil.rmtree(folder)
 
 
 def _open_as_other_user(path: Path) -> str:
