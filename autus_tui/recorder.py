@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from autus_tui.console import say_error
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.metrics import MetricSpec
@@ -277,7 +278,6 @@ def run_record(config: Config) -> int:
     that cannot be used, or fails while recording, is one line on stderr and exit 1."""
     import signal
 
-    from autus_tui.console import say_error
     from autus_tui.session import open_store  # shared with the control room
 
     def say(text: str) -> None:
