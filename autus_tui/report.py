@@ -19,7 +19,7 @@ from pathlib import Path
 
 from autus_tui.console import say_error
 from autus_tui.core.clock import utc_now
-from autus_tui.core.config import Config
+from autus_tui.core.config import UNKNOWN_HOME, Config
 from autus_tui.core.handover import (
     HandoverSummary,
     MetricAlert,
@@ -115,16 +115,18 @@ def run_report(config: Config, out: str | None) -> int:
     from autus_tui.runbooks import load_runbooks
 
     runbook = load_runbooks(config)
-    path = resolve_db_path(config.db, config.rehearsal)
-    if not path.exists():
-        return _fail(f"{path}: no such database (pass the recorded one with --db)")
     try:
+        path = resolve_db_path(config.db, config.rehearsal)
+        if not path.exists():
+            return _fail(f"{path}: no such database (pass the recorded one with --db)")
         with Store(path) as store:
             clock = read_rehearsal_clock(store)
             now = clock.now() if clock is not None else utc_now()
             text = render(collect_report(store, config, runbook, now))
     except StoreError as error:
         return _fail(str(error))
+    except OSError as error:  # the path itself is unusable (a name too long...)
+        return _fail(f"{config.db}: {error.strerror or error}")
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -133,6 +135,8 @@ def run_report(config: Config, out: str | None) -> int:
         Path(out).expanduser().write_text(text, encoding="utf-8")
     except OSError as error:
         return _fail(f"cannot write the report to {out}: {error.strerror or error}")
+    except RuntimeError:  # ~someone that does not exist
+        return _fail(f"cannot write the report to {out}: {UNKNOWN_HOME}")
     return 0
 
 

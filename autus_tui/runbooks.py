@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autus_tui.core.config import Config
+from autus_tui.core.config import UNKNOWN_HOME, Config
 from autus_tui.core.runbook import Runbook, RunbookError, combine, parse_runbook
 
 DEFAULT_RUNBOOK = "launch-day.toml"
@@ -36,9 +36,8 @@ def load_default_runbook(keys: set[str]) -> Runbook:
 
 def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
     source = str(path)
-    file = Path(path).expanduser()
     try:
-        raw = file.read_bytes()
+        raw = Path(path).expanduser().read_bytes()
     except FileNotFoundError:
         raise RunbookError(source, "", "no such file") from None
     except IsADirectoryError:
@@ -47,6 +46,8 @@ def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
         raise RunbookError(source, "", "not readable (permission denied)") from None
     except OSError as error:
         raise RunbookError(source, "", f"cannot be read ({error.strerror})") from None
+    except RuntimeError:  # ~someone that does not exist
+        raise RunbookError(source, "", UNKNOWN_HOME) from None
     return parse_runbook(_decode(raw, source), source, keys)
 
 

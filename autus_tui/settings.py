@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autus_tui.core.config import Config, ConfigError, Layer, build_config
+from autus_tui.core.config import UNKNOWN_HOME, Config, ConfigError, Layer, build_config
 
 ENV_KEYS = {
     "AUTUS_BACKEND_URL": ("backend", "url"),
@@ -35,6 +35,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "(file)", "is a folder, not a file") from None
     except PermissionError:
         raise ConfigError(str(path), "(file)", "not readable (permission denied)") from None
+    except OSError as error:  # a name too long, a loop of links...
+        raise ConfigError(str(path), "(file)", f"cannot be read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), "(file)", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
@@ -64,7 +66,7 @@ def load_config(
     layers: list[Layer] = []
     path = config_file or environ.get("AUTUS_CONFIG")
     if path:
-        layers.append((path, read_toml(Path(path).expanduser())))
+        layers.append((path, read_toml(_expand(path))))
     layers.append(environment_layer(environ))
     flag_data: dict[str, Any] = {}
     for dotted, value in (flags or {}).items():
@@ -75,6 +77,13 @@ def load_config(
     if not config.operator:
         config = build_config([*layers, ("login name", {"operator": login_name()})])
     return config
+
+
+def _expand(path: str) -> Path:
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # ~someone that does not exist
+        raise ConfigError(path, "(file)", UNKNOWN_HOME) from None
 
 
 def login_name() -> str:

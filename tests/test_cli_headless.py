@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autus_tui.store import Store
+
 RUN = """
 import sys
 from autus_tui.cli import main
@@ -70,3 +72,32 @@ def test_a_reader_that_leaves_early_is_not_a_traceback(tmp_path: Path) -> None:
     done.wait(timeout=30)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert done.returncode == 1
+
+
+NOBODY = "~no-such-user-autus"
+
+
+def test_a_path_naming_an_unknown_users_home_is_one_line_for_every_subcommand(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "runbooks.toml"
+    config.write_text(f'runbooks = ["{NOBODY}/extra.toml"]\n', encoding="utf-8")
+    db = tmp_path / "launch.db"
+    cases = [
+        (["check", "--config", f"{NOBODY}/autus.toml"], f"autus-tui: {NOBODY}/autus.toml: "),
+        (["check", "--config", str(config)], f"autus-tui: {NOBODY}/extra.toml: "),
+        (["report", "--db", f"{NOBODY}/x.db"], f"autus-tui report: {NOBODY}/x.db: "),
+        (["record", "--db", f"{NOBODY}/x.db"], f"autus-tui record: {NOBODY}/x.db: "),
+    ]
+    for args, start in cases:
+        done = _start(tmp_path, *args)
+        _out, err = done.communicate(timeout=30)
+        assert done.returncode == 1, (args, err)
+        assert err.splitlines()[0].startswith(start), (args, err)
+        assert "no user or home folder" in err and "Traceback" not in err, (args, err)
+    assert not list(tmp_path.glob("~*")) and not list(Path.cwd().glob("~*"))  # no "~x" folder
+    Store(db).close()
+    done = _start(tmp_path, "report", "--db", str(db), "--out", f"{NOBODY}/r.md")
+    _out, err = done.communicate(timeout=30)
+    assert done.returncode == 1 and "Traceback" not in err, err
+    assert err.startswith(f"autus-tui report: cannot write the report to {NOBODY}/r.md: its ~")

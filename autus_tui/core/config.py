@@ -22,6 +22,10 @@ from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 Layer = tuple[str, Mapping[str, Any]]
 
 
+UNKNOWN_HOME = "its ~ names no user or home folder this machine knows"
+"""The problem with a configured path like ``~nobody/x`` (``Path.expanduser`` fails)."""
+
+
 class ConfigError(ValueError):
     def __init__(self, source: str, key: str, problem: str) -> None:
         super().__init__(f"{source}: {key}: {problem}")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import platformdirs
 
+from autus_tui.core.config import UNKNOWN_HOME
 from autus_tui.core.text import clean
 from autus_tui.store.migrations import APPLICATION_ID, LATEST_VERSION, SchemaTooNew, migrate
 
@@ -70,7 +71,10 @@ def default_db_path(rehearsal: bool = False) -> Path:
 def resolve_db_path(configured: str | None, rehearsal: bool) -> Path:
     """``--db`` / config ``db`` when given, else the user data folder's file."""
     if configured:
-        return Path(configured).expanduser()
+        try:
+            return Path(configured).expanduser()
+        except RuntimeError:  # ~someone that does not exist: never a literal "~x" folder
+            raise StoreError(configured, UNKNOWN_HOME) from None
     return default_db_path(rehearsal)
 
 
@@ -176,11 +180,14 @@ def open_database(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Con
 
     Each successful call must be paired with ``release(path)`` when the file is closed.
     """
-    key = path.resolve()
-    with _open_here_lock:
-        if not _open_here[key]:
-            prepare_file(path)
-        _open_here[key] += 1
+    try:
+        key = path.resolve()
+        with _open_here_lock:
+            if not _open_here[key]:
+                prepare_file(path)
+            _open_here[key] += 1
+    except OSError as error:  # the path itself is unusable: a name too long, a link loop
+        raise StoreError(path, f"cannot be used ({error.strerror or error})") from None
     try:
         return _open_checked(path, busy_timeout)
     except BaseException:
