@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.styles import RulesMap
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -49,6 +50,42 @@ class ItemList(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="checklist.down"),
         Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
     ]
+
+
+class Detail(Static):
+    """The selected item's line(s). Repaints only when its text changed; its height (the
+    wrapped text's lines, CSS caps it) is set here, so moving the selection with j/k
+    costs a new layout only when the new text takes another number of lines."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(safe.Content(""), markup=False, classes=classes)
+        self._key: tuple[str, tuple[object, ...]] = ("", ())
+        self._shown = safe.Content("")
+        self._height: int | None = None
+        """The height set here; None: CSS's ``auto`` until the width is known."""
+
+    def show(self, content: safe.Content) -> None:
+        key = (content.plain, tuple(content.spans))
+        if key == self._key:
+            return
+        self._key, self._shown = key, content
+        self.update(content, layout=self._height is None)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # A height set in styles, not left to ``auto`` with ``update(layout=False)``: a new
+        # style always re-lays out (Textual 8 can keep a stale auto height when a layout
+        # is already pending for this widget).
+        width = self.content_size.width
+        if width <= 0:
+            return
+        height = self._shown.get_height(cast(RulesMap, self.styles), width)
+        if height != self._height:
+            self._height = height
+            self.styles.height = height
 
 
 class SlotStrip(Static):
@@ -103,12 +140,14 @@ class ChecklistPanel(Vertical):
         self.strip = SlotStrip(classes="strip")
         self.heading = Line(classes="heading")
         self.items = ItemList(classes="items")
-        self.detail = Static(safe.Content(""), markup=False, classes="detail")
+        self.detail = Detail(classes="detail")
         self.status = Line(classes="status")
         self.pending = 0
         self.last_verdict: Verdict | None = None
-        self._prompt_keys: list[tuple[str, str, tuple[Any, ...]]] = []
+        self._prompt_keys: list[tuple[str, tuple[Any, ...]]] = []
         self._shown_slot = -1
+        self._views_shown: list[SlotView] | None = None
+        self._view_key: tuple[int, bool] = (-1, False)
 
     def compose(self) -> ComposeResult:
         yield self.strip
@@ -118,7 +157,7 @@ class ChecklistPanel(Vertical):
         yield self.status
 
     def on_mount(self) -> None:
-        self.render_now()
+        self.render_now(force=True)
 
     # -- what the app calls -----------------------------------------------------------
 
@@ -127,7 +166,7 @@ class ChecklistPanel(Vertical):
         the first open item is selected (so ``space`` marks it at once)."""
         self.model.set_marks(marks)
         now = self.clock.now()
-        self.render_now(now)
+        self.render_now(now)  # new marks: new views, so this renders
         if first:
             self._select_first_open(self.model.shown_view(now))
 
@@ -143,13 +182,20 @@ class ChecklistPanel(Vertical):
         option = self.items.highlighted_option
         if option is None or option.id is None or option.disabled:
             return None
-        return self.model.runbook.item(option.id)
+        return self.model.item(option.id)
 
     # -- rendering ----------------------------------------------------------------------
 
-    def render_now(self, now: datetime | None = None) -> None:
+    def render_now(self, now: datetime | None = None, *, force: bool = False) -> None:
+        """Show the model as of ``now``; does nothing when nothing shown can have changed
+        (the 1 s tick calls this: a 1,000-item runbook must not be re-rendered each second).
+        """
         now = now or self.clock.now()
         views = self.model.slot_views(now)
+        key = (self.model.shown, self.model.following)
+        if not force and views is self._views_shown and key == self._view_key:
+            return
+        self._views_shown, self._view_key = views, key
         view = views[self.model.shown]
         self.strip.show(views, self.model.shown)
         self.heading.show(render.heading(view, self.model.following))
@@ -157,26 +203,31 @@ class ChecklistPanel(Vertical):
         self._show_detail()
 
     def _show_items(self, view: SlotView) -> None:
-        entries: list[tuple[str, safe.Content, bool]] = []
+        """Set the slot's options; on the same slot replace only the prompts of the items
+        whose mark or overdue-ness changed (one mark: one prompt, not the whole list)."""
+        entries: list[tuple[str, tuple[Any, ...], bool]] = []
         for number, group in enumerate(view.slot.groups):
-            entries.append((f"group:{view.slot.id}:{number}", render.group_prompt(group.title),
-                            True))
+            entries.append((f"group:{view.slot.id}:{number}", (group.title,), True))
             for item in group.items:
-                prompt = render.item_prompt(item, self.model.marks.get(item.id),
-                                            self.model.overdue(item, view), self.zone)
-                entries.append((item.id, prompt, False))
-        keys: list[tuple[str, str, tuple[Any, ...]]] = [
-            (ident, prompt.plain, tuple(prompt.spans)) for ident, prompt, _ in entries]
+                inputs = (item, self.model.marks.get(item.id), self.model.overdue(item, view))
+                entries.append((item.id, inputs, False))
+        keys = [(ident, inputs) for ident, inputs, _ in entries]
         if view.index != self._shown_slot or len(keys) != len(self._prompt_keys):
             self._shown_slot = view.index
-            self.items.set_options(Option(prompt, id=ident, disabled=disabled)
-                                   for ident, prompt, disabled in entries)
+            self.items.set_options(Option(self._prompt(inputs), id=ident, disabled=disabled)
+                                   for ident, inputs, disabled in entries)
             self._select_first_open(view)
         else:
             for index, (key, old) in enumerate(zip(keys, self._prompt_keys, strict=True)):
                 if key != old:
-                    self.items.replace_option_prompt_at_index(index, entries[index][1])
+                    self.items.replace_option_prompt_at_index(index, self._prompt(key[1]))
         self._prompt_keys = keys
+
+    def _prompt(self, inputs: tuple[Any, ...]) -> safe.Content:
+        if len(inputs) == 1:
+            return render.group_prompt(inputs[0])
+        item, mark, overdue = inputs
+        return render.item_prompt(item, mark, overdue, self.zone)
 
     def _select_first_open(self, view: SlotView) -> None:
         target = self.model.first_open(view.slot) or view.slot.items[0]
@@ -184,7 +235,7 @@ class ChecklistPanel(Vertical):
 
     def _show_detail(self) -> None:
         item = self.selected
-        self.detail.update(render.detail(item) if item else safe.Content(""))
+        self.detail.show(render.detail(item) if item else safe.Content(""))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
