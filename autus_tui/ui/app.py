@@ -25,6 +25,8 @@ palette has those and the launch-day report.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -69,6 +71,10 @@ HostReader = Callable[[], HostSample]
 SEVERITY: dict[Level | None, safe.Severity] = {
     Level.CRIT: "error", Level.WARN: "warning", Level.STALE: "warning",
 }
+HOST_WITH_POLLS = 0.5
+"""Seconds since the last host read after which a recorded poll brings a new one."""
+HOST_FALLBACK = 1.5
+"""Seconds without a host read after which the tick reads the host itself."""
 HEADER_WIDE_COLUMNS = 120
 FOOTER_ROOMY_COLUMNS = 100
 """Below this many columns the footer is compact and leaves out the palette hint."""
@@ -139,6 +145,7 @@ class ControlRoom(ControlRoomActions):
                 "polls": PollFeed(store),
             })
         self._marks_shown: dict[str, Mark] | None = None
+        self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
         for pane in self.dashboard.panes:
@@ -209,15 +216,21 @@ class ControlRoom(ControlRoomActions):
                 self._announce(news)
         if results:
             self._show_panes()
+            # The host line joins the polled values' frame: Textual re-renders every widget
+            # inside the box around a frame's changes, so the host row (near the bottom)
+            # in the clock's frame (the top row) would make that frame re-render it all.
+            if time.monotonic() - self._host_read_at >= HOST_WITH_POLLS:
+                self._show_host()
 
     def tick(self) -> None:
-        """Once a second: the clock, staleness ages, the host pane."""
+        """Once a second: the clock, staleness ages; the host pane if no poll brought it."""
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
         self._announce(self.dashboard.tick(now))
         self._show_panes()
-        self._show_host()
+        if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
+            self._show_host()
 
     def on_poller_stopped(self, message: PollerStopped) -> None:
         if not self.is_running:
@@ -289,6 +302,7 @@ class ControlRoom(ControlRoomActions):
         )
 
     def _show_host(self) -> None:
+        self._host_read_at = time.monotonic()
         pane = self.query_one(HostPane)
         if self.host_reader is None:
             pane.show_sample(None, "not read")

@@ -12,6 +12,10 @@ alice + bob``) and who polls the backend (``poll:bob`` / ``poll:here``; wide ``p
 by bob`` / ``polling here``), both empty until the app tells (``show_pairing``).
 Operator names are outside text: through ``ui.safe``.
 
+Once a second only the clock, T±, and the countdown change: the countdown is a Line of
+its own (auto width, beside the slot's name), so the second's repaint sends those cells
+and not the slot's name and padding again (bytes over SSH).
+
 REHEARSAL is reverse video on the warning colour, so nobody mistakes a rehearsal for
 the real launch (and it still reads in 16 colours or none).
 """
@@ -43,7 +47,8 @@ class ControlHeader(Horizontal):
         self.wide = False
         self.clock = Line(classes="clock")
         self.to_launch = Line(classes="to-launch")
-        self.slot = Line(classes="slot")
+        self.slot = Line(classes="slot-name")
+        self.countdown = Line(classes="countdown")
         mode = (safe.styled(" REHEARSAL ", "bold reverse $warning") if rehearsal
                 else safe.styled(" LIVE ", "bold reverse $success"))
         self.mode = Line(mode, classes="mode")
@@ -60,7 +65,9 @@ class ControlHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield self.clock
         yield self.to_launch
-        yield self.slot
+        with Horizontal(classes="slot"):
+            yield self.slot
+            yield self.countdown
         yield self.mode
         yield self.title_line
         yield self.operator
@@ -84,20 +91,21 @@ class ControlHeader(Horizontal):
             return
         view = clock_view(self.day, self.slots, now)
         self.to_launch.show(safe.styled(view.to_launch, "bold"))
-        self.slot.show(self._slot_text(view))
+        _show_sized(self.slot, self._slot_text(view))
+        _show_sized(self.countdown, safe.plain(view.countdown_text if view.next else ""))
 
     def _slot_text(self, view: ClockView) -> safe.Content:
+        """The slot's part before the countdown (which is its own Line)."""
         current = view.current.slot
         if self.wide:
             parts: list[safe.Part] = ["slot ", safe.styled(current.title, "bold", 16)]
             if view.next is not None:
                 parts += [" · next ", safe.plain(view.next.slot.title, 16),
-                          f" {view.next.slot.at_text} in {view.countdown_text}"]
+                          f" {view.next.slot.at_text} in "]
             return safe.join(*parts)
         parts = [safe.styled(current.title, "bold", 8)]
         if view.next is not None:
-            parts += [f" ▸{view.next.slot.at_text.replace('D+1 ', '')} ",
-                      view.countdown_text]
+            parts += [f" ▸{view.next.slot.at_text.replace('D+1 ', '')} "]
         return safe.join(*parts)
 
     def _show_operator(self) -> None:
@@ -105,10 +113,8 @@ class ControlHeader(Horizontal):
         parts: list[safe.Part] = ["operator ", name] if self.wide else [name]
         if self.others:
             parts += [" + " if self.wide else " +", safe.plain(", ".join(self.others), 40)]
-        for line, content in ((self.operator, safe.join(*parts)),
-                              (self.poller, self._poller_text())):
-            if line.show(content):
-                line.refresh(layout=True)  # auto width: a Line alone does not re-layout
+        _show_sized(self.operator, safe.join(*parts))
+        _show_sized(self.poller, self._poller_text())
 
     def _poller_text(self) -> safe.Content:
         if not self.poller_known:
@@ -119,3 +125,11 @@ class ControlHeader(Horizontal):
             return safe.styled("polling here " if self.wide else "poll:here ", "dim")
         prefix = "polled by " if self.wide else "poll:"
         return safe.join((prefix, "dim"), safe.plain(self.poller_name, 12), " ")
+
+
+def _show_sized(line: Line, content: safe.Content) -> None:
+    """Show ``content`` in an auto-width Line: a new layout only when its width changes
+    (a Line alone does not re-layout, so auto width would stay at its first size)."""
+    before = line.shown_cells
+    if line.show(content) and content.cell_length != before:
+        line.refresh(layout=True)

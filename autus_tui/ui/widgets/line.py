@@ -21,6 +21,8 @@ class Line(Static):
         content = content or Content("")
         super().__init__(content, markup=False, id=id, classes=classes)
         self._key = _key(content)
+        self.shown_cells = content.cell_length
+        """Cells the shown content takes (what an auto width is measured from)."""
 
     def show(self, content: Content) -> bool:
         """Display ``content``; return whether anything changed."""
@@ -28,6 +30,7 @@ class Line(Static):
         if key == self._key:
             return False
         self._key = key
+        self.shown_cells = content.cell_length
         self.update(content, layout=False)
         return True
 
