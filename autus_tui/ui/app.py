@@ -35,7 +35,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Footer
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
@@ -57,6 +56,7 @@ from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
 from autus_tui.ui.widgets.checklist_panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
+from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.group_pane import GroupPane
 from autus_tui.ui.widgets.header import ControlHeader
 from autus_tui.ui.widgets.health_line import HealthLine
@@ -75,6 +75,7 @@ HOST_WITH_POLLS = 0.5
 """Seconds since the last host read after which a recorded poll brings a new one."""
 HOST_FALLBACK = 1.5
 """Seconds without a host read after which the tick reads the host itself."""
+HELP_SCREEN = "help"
 HEADER_WIDE_COLUMNS = 120
 FOOTER_ROOMY_COLUMNS = 100
 """Below this many columns the footer is compact and leaves out the palette hint."""
@@ -170,7 +171,7 @@ class ControlRoom(ControlRoomActions):
             with Vertical(id="workspace"):
                 yield self.checklist
         yield EventsPane(self.zone, id="events")
-        yield Footer(id="footer")
+        yield ControlFooter(id="footer")
 
     def on_mount(self) -> None:
         self._layout_ready = True
@@ -195,7 +196,7 @@ class ControlRoom(ControlRoomActions):
         self.query_one(ControlHeader).set_wide(width >= HEADER_WIDE_COLUMNS)
         # At 80 columns every key fits only in the compact footer without the palette hint
         # (ctrl+p is listed in the help).
-        footer = self.query_one("#footer", Footer)
+        footer = self.query_one("#footer", ControlFooter)
         footer.compact = footer_compact = width < FOOTER_ROOMY_COLUMNS
         footer.show_command_palette = not footer_compact
         if self._layout_ready:
@@ -283,12 +284,16 @@ class ControlRoom(ControlRoomActions):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [*self.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
-        keys = [
-            (binding.key_display or binding.key, binding.description or binding.action)
-            for binding in bindings if isinstance(binding, Binding)
-        ]
-        self.push_screen(HelpScreen(keys))
+        # One instance, installed once: a new ModalScreen per opening grew the RSS by about
+        # 0.5 MB each time, never given back (benchmarks/bench_screens_memory.py).
+        if not self.is_screen_installed(HELP_SCREEN):
+            bindings = [*self.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
+            keys = [
+                (binding.key_display or binding.key, binding.description or binding.action)
+                for binding in bindings if isinstance(binding, Binding)
+            ]
+            self.install_screen(HelpScreen(keys), HELP_SCREEN)
+        self.push_screen(HELP_SCREEN)
 
     # -- rendering ----------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ handover view (``h``), the note dialog (``n``) and writes the launch-day report,
 offers them, with the timeline, in the command palette (``control_room_commands``, fed
 to Textual's system-commands provider by ``ControlRoom.get_system_commands``).
 
+The timeline and the handover view are installed screens, made on first use and
+``reopen``-ed (read again, filters and status as new) every later time.
+
 Each needs the database; without one it says so in a toast and does nothing. Writes
 (a note) go through ``ui.store_writes``; files (the report) through ``ui.exports``, whose
 ``ExportDone`` ends here as a toast with the path or the reason. The report is gathered
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
     from autus_tui.ui.dashboard import Dashboard
 
 NOTE = "note"
+TIMELINE, HANDOVER = "timeline", "handover"
+"""Names of the installed screens: each is made once and reopened (``reopen``) after, as
+a new screen per opening grew the RSS for good (``benchmarks/bench_screens_memory.py``)."""
 WORDS = {"report": "launch-day report", "handover": "handover"}
 
 
@@ -69,7 +75,12 @@ class ControlRoomActions(App[int]):
     def action_timeline(self) -> None:
         if isinstance(self.screen, TimelineScreen):
             return
-        self.push_screen(TimelineScreen(self.store, self.config.launch.zone, self.runbook))
+        if self.is_screen_installed(TIMELINE):
+            self.get_screen(TIMELINE, TimelineScreen).reopen()
+        else:
+            self.install_screen(
+                TimelineScreen(self.store, self.config.launch.zone, self.runbook), TIMELINE)
+        self.push_screen(TIMELINE)
 
     def _need_store(self, what: str) -> Store | None:
         if self.store is None:
@@ -82,9 +93,14 @@ class ControlRoomActions(App[int]):
         if isinstance(self.screen, HandoverScreen):
             return
         store = self._need_store("handover view")
-        if store is not None:
-            self.push_screen(HandoverScreen(self.handover_now, store, self.config.operator,
-                                            self.config.launch.zone))
+        if store is None:
+            return
+        if self.is_screen_installed(HANDOVER):
+            self.get_screen(HANDOVER, HandoverScreen).reopen()
+        else:
+            self.install_screen(HandoverScreen(self.handover_now, store, self.config.operator,
+                                               self.config.launch.zone), HANDOVER)
+        self.push_screen(HANDOVER)
 
     def handover_now(self) -> HandoverSummary:
         from autus_tui.report import handover_summary

@@ -3,7 +3,8 @@
 Shows ``report.handover_summary`` (read by the ``read`` callable the app passes, with
 the screen's own metric trackers) through ``handover_render``. ``reload`` reads it again;
 the app calls it whenever the store watcher saw a change, so another operator's tick,
-note or take-over shows here within a second.
+note or take-over shows here within a second. The app keeps one instance and calls
+``reopen`` before showing it again (read afresh, status line empty).
 
 Keys: ``o`` take over — a confirm dialog, then ``store.notes.take_over`` in this
 operator's name off the UI thread (``ui.store_writes``); the new on-call shows when the
@@ -22,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from autus_tui.core.handover import HandoverSummary, handover_markdown
 from autus_tui.store import Store, StoreError
@@ -32,6 +33,7 @@ from autus_tui.ui.confirm_dialog import ConfirmDialog
 from autus_tui.ui.exports import ExportDone, export_path, start_export
 from autus_tui.ui.handover_render import summary_lines, title
 from autus_tui.ui.store_writes import WriteDone, start_write
+from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.line import Line
 
 TAKE_OVER = "take over"
@@ -62,11 +64,23 @@ class HandoverScreen(Screen[None]):
             with VerticalScroll(classes="scroll"):
                 yield self.body
             yield self.status
-        yield Footer(compact=True)
+        yield ControlFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()
         self.query_one(VerticalScroll).focus()
+
+    def reopen(self) -> None:
+        """Opened again (the app keeps one instance): read now, status line empty, at the
+        top."""
+        if not self.is_mounted:
+            return  # on_mount reads
+        self.last_export = None
+        self.status.show(safe.plain(""))
+        self.reload()
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_home(animate=False)
+        scroll.focus()
 
     # -- reading ------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ cycles the kind filter (all → each kind seen), ``o`` the operator filter; the 
 the table says which filters are on. Only ``PAGE`` events are read at a time
 (``store.timeline(before_id=..., limit=PAGE)``): moving the cursor onto the last row reads
 the next older page. ``escape`` (or ``t``) closes. When the app's store watcher reports a
-change, ``reload`` reads the first page again with the same filters.
+change, ``reload`` reads the first page again with the same filters. The app keeps one
+instance and calls ``reopen`` before showing it again: filters off, read afresh.
 
 Everything shown came from the database and may hold anyone's text: through ``ui.safe``.
 """
@@ -20,11 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from autus_tui.core.runbook import Runbook
 from autus_tui.store import Event, Store, StoreError
 from autus_tui.ui import safe
+from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.line import Line
 
 PAGE = 100
@@ -74,12 +76,22 @@ class TimelineScreen(Screen[None]):
             yield Line(safe.styled("Timeline — newest first", "bold"), classes="title")
             yield self.filters
             yield self.table
-        yield Footer()
+        yield ControlFooter()
 
     def on_mount(self) -> None:
         for label, width in COLUMNS:
             self.table.add_column(label, width=width)
         self.reload()
+        self.table.focus()
+
+    def reopen(self) -> None:
+        """Opened again (the app keeps one instance): as new — no filters, the newest
+        first page read now, the cursor on the top row."""
+        if not self.is_mounted:
+            return  # on_mount reads
+        self.kind = self.operator = None
+        self.reload()
+        self.table.move_cursor(row=0, column=0, animate=False)
         self.table.focus()
 
     # -- reading ------------------------------------------------------------------------
