@@ -8,8 +8,8 @@ Rendering comes only from ``show_marks`` (the store watcher's ``StoreChanged``) 
 ``show_time`` (the app's 1 s tick). Keys never change what is shown directly: ``space``,
 ``s`` and ``v`` start a write off the UI thread (``ui.store_writes``) and the result is
 rendered when the watcher sees it committed — one's own marks and another operator's
-take the same path. While a write waits for the database, the status says "saving…" and
-every key still answers.
+take the same path. While a write waits for the database (from 0.1 s on), the status says
+"saving…" and every key still answers.
 
 ``space`` states an intent (done on an open item, open on a done or N/A one); if someone
 got there first the store says so ("already done by alice at 09:01") and it is shown.
@@ -19,7 +19,7 @@ as a ``checklist.verify`` event and, on PASS, marks the item done for whoever as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, cast
 
@@ -42,6 +42,8 @@ from autus_tui.ui.widgets import checklist_render as render
 from autus_tui.ui.widgets.line import Line
 
 History = Mapping[str, Sequence[tuple[datetime, float]]]
+SAYING_SAVING_AFTER = 0.1
+"""Seconds a write may take before the status says "saving…"."""
 VERIFY_KIND = "checklist.verify"
 
 
@@ -51,16 +53,31 @@ class ItemList(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
     ]
 
+    def __init__(self, *, classes: str | None = None,
+                 on_move: Callable[[], object] | None = None) -> None:
+        super().__init__(classes=classes)
+        self.on_move = on_move
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        # Tell the panel now, not through the OptionHighlighted message: the detail's
+        # repaint then joins the frame of the list's (~20 ms sooner at 60 fps).
+        if (self.on_move is not None and highlighted is not None
+                and not self.options[highlighted].disabled):
+            self.on_move()
+
 
 class Detail(Static):
-    """The selected item's line(s). Repaints only when its text changed; its height (the
-    wrapped text's lines, CSS caps it) is set here, so moving the selection with j/k
-    costs a new layout only when the new text takes another number of lines."""
+    """The selected item's line(s). Repaints only when its text changed. Its height is
+    set here: the tallest detail of the shown slot's items at this width (``fit_to``;
+    CSS's max-height caps it), so moving the selection with j/k never re-lays out the
+    screen, and the list above does not jump by a row from one item to the next."""
 
     def __init__(self, *, classes: str | None = None) -> None:
         super().__init__(safe.Content(""), markup=False, classes=classes)
         self._key: tuple[str, tuple[object, ...]] = ("", ())
         self._shown = safe.Content("")
+        self._pool: list[safe.Content] = []
         self._height: int | None = None
         """The height set here; None: CSS's ``auto`` until the width is known."""
 
@@ -70,6 +87,13 @@ class Detail(Static):
             return
         self._key, self._shown = key, content
         self.update(content, layout=self._height is None)
+        if self._pool:
+            return  # the height already fits every detail of the slot
+        self._fit()
+
+    def fit_to(self, contents: Iterable[safe.Content]) -> None:
+        """Take the height of the tallest of ``contents`` (the slot's details)."""
+        self._pool = list(contents)
         self._fit()
 
     def on_resize(self) -> None:
@@ -82,7 +106,14 @@ class Detail(Static):
         width = self.content_size.width
         if width <= 0:
             return
-        height = self._shown.get_height(cast(RulesMap, self.styles), width)
+        rules = cast(RulesMap, self.styles)
+        cap = self.styles.max_height.cells if self.styles.max_height is not None else None
+        height = 1
+        for content in (self._shown, *self._pool):
+            height = max(height, content.get_height(rules, width))
+            if cap is not None and height >= cap:
+                height = cap
+                break
         if height != self._height:
             self._height = height
             self.styles.height = height
@@ -96,6 +127,7 @@ class SlotStrip(Static):
         self.views: list[SlotView] = []
         self.shown = 0
         self._key: tuple[object, ...] = ()
+        self._lines = 0
 
     def show(self, views: list[SlotView], shown: int) -> None:
         self.views, self.shown = views, shown
@@ -111,8 +143,11 @@ class SlotStrip(Static):
         content = render.strip(self.views, self.shown, self.content_size.width or 38)
         key = (content.plain, tuple(content.spans))
         if key != self._key:
-            self._key = key
-            self.update(content)
+            # A new layout only when the strip takes another number of lines (progress
+            # changes on every mark; its line count rarely).
+            lines = content.plain.count("\n")
+            self.update(content, layout=not self._key or lines != self._lines)
+            self._key, self._lines = key, lines
 
 
 class ChecklistPanel(Vertical):
@@ -139,7 +174,7 @@ class ChecklistPanel(Vertical):
         self.history, self.stale_after = history, stale_after
         self.strip = SlotStrip(classes="strip")
         self.heading = Line(classes="heading")
-        self.items = ItemList(classes="items")
+        self.items = ItemList(classes="items", on_move=self._selection_moved)
         self.detail = Detail(classes="detail")
         self.status = Line(classes="status")
         self.pending = 0
@@ -216,6 +251,7 @@ class ChecklistPanel(Vertical):
             self._shown_slot = view.index
             self.items.set_options(Option(self._prompt(inputs), id=ident, disabled=disabled)
                                    for ident, inputs, disabled in entries)
+            self.detail.fit_to(render.detail(item) for item in view.slot.items)
             self._select_first_open(view)
         else:
             for index, (key, old) in enumerate(zip(keys, self._prompt_keys, strict=True)):
@@ -238,7 +274,9 @@ class ChecklistPanel(Vertical):
         self.detail.show(render.detail(item) if item else safe.Content(""))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
+        event.stop()  # handled as it happened (ItemList.on_move)
+
+    def _selection_moved(self) -> None:
         self.last_verdict = None
         self._show_detail()
 
@@ -323,8 +361,14 @@ class ChecklistPanel(Vertical):
     def _write(self, label: str, write: Callable[[], Any], keep_status: bool = False) -> None:
         self.pending += 1
         if not keep_status:
-            self.say("saving…", "italic")
+            # Said only if the write is still waiting a moment later: a frame of its own
+            # for a write that lands in a few ms would hold back the frame with the mark.
+            self.set_timer(SAYING_SAVING_AFTER, self._say_saving)
         start_write(self, label, write)
+
+    def _say_saving(self) -> None:
+        if self.pending:
+            self.say("saving…", "italic")
 
     def on_write_done(self, message: WriteDone) -> None:
         # Not stopped: the app hears it too and looks at the database at once.
