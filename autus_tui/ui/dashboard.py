@@ -22,9 +22,7 @@ from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.payload import Health
 from autus_tui.core.samples import PollResult
-from autus_tui.core.series import LevelChange, MetricTracker
-
-STALE_INTERVALS = 3
+from autus_tui.core.series import LevelChange, MetricTracker, stale_window
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def panes_for(metrics: Iterable[MetricSpec]) -> tuple[PaneSpec, ...]:
 
 
 def stale_after(config: Config, speed: float) -> timedelta:
-    return timedelta(seconds=STALE_INTERVALS * config.backend.interval * speed)
+    return stale_window(config.backend.interval, speed)
 
 
 class Dashboard:

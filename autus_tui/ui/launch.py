@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import math
-import sys
 import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
+from autus_tui.console import say_error
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
 from autus_tui.session import open_store
@@ -130,7 +130,7 @@ async def _demo_on(store: Store, clock: ScaledClock, scenario: str, speed: float
 
 
 def _error(message: str) -> None:
-    print(f"autus-tui: {message}", file=sys.stderr)
+    say_error("autus-tui", message)
 
 
 __all__ = ["launch_moment", "open_store", "run_control_room", "run_demo"]
