@@ -14,11 +14,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from autus_tui.console import say_error
+from autus_tui.commands.console import say_error
+from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_INTERRUPTED
 from autus_tui.core.config import Config, ConfigError
 from autus_tui.core.runbook import RunbookError
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _run_flags(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    from autus_tui.settings import load_config
+    from autus_tui.services.config_files import load_config
 
     flags: dict[str, Any] = {
         "backend.url": getattr(args, "backend", None),
@@ -101,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say_error("autus-tui", error)
         return EXIT_FAIL
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `autus-tui check | head -1`: the reader left, not a fault
         _silence_stdout()
         return EXIT_FAIL
@@ -115,32 +114,28 @@ def _silence_stdout() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    """Hand over to the subcommand's module (imported here: only what it needs loads)."""
     if args.command == "check":
-        from autus_tui.runbooks import load_runbooks
+        from autus_tui.commands.check import run_check
 
-        config = config_from_args(args)
-        runbook = load_runbooks(config)
-        print("configuration ok")
-        print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
-              f"({', '.join(runbook.sources)})")
-        return EXIT_OK
+        return run_check(config_from_args(args))
     if args.command == "record":
-        from autus_tui.recorder import run_record
+        from autus_tui.commands.record import run_record
 
         return run_record(config_from_args(args))
     if args.command == "report":
-        from autus_tui.report import run_report
+        from autus_tui.commands.report import run_report
 
         return run_report(config_from_args(args), args.out)
     if args.command == "backend":
-        from autus_tui.sim.server import serve_forever
+        from autus_tui.commands.backend import serve_forever
 
         return serve_forever(args.host, args.port, args.scenario, args.seed, args.speed)
     if args.command == "demo":
-        from autus_tui.ui.launch import run_demo
+        from autus_tui.commands.demo import run_demo
 
         return run_demo(args.scenario, args.speed, args.operator)
-    from autus_tui.ui.launch import run_control_room
+    from autus_tui.commands.run import run_control_room
 
     return run_control_room(config_from_args(args))
 

@@ -31,8 +31,8 @@ import psutil
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note
 from autus_tui.ui.app import ControlRoom

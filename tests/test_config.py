@@ -8,7 +8,7 @@ import pytest
 
 from autus_tui.core.config import ConfigError, build_config
 from autus_tui.core.levels import Direction
-from autus_tui.settings import load_config
+from autus_tui.services.config_files import load_config
 
 
 def write(tmp_path: Path, text: str) -> str:

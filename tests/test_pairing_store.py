@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
 from autus_tui.core.levels import Level
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Reading
-from autus_tui.core.samples import PollResult
 from autus_tui.core.schedule import LaunchDay, SlotState
-from autus_tui.report import handover_markdown, handover_summary
-from autus_tui.runbooks import load_runbooks
+from autus_tui.services.report_data import handover_markdown, handover_summary
+from autus_tui.services.runbook_files import load_runbooks
 from autus_tui.store import Store, notes, samples
 
 SEOUL = ZoneInfo("Asia/Seoul")

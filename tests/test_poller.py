@@ -24,7 +24,7 @@ from aiohttp import web
 from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, build_config
 from autus_tui.core.metrics import default_metrics
-from autus_tui.core.samples import PollResult
+from autus_tui.core.observations import PollResult
 from autus_tui.sim.server import HEALTH_PATH, METRICS_PATH, PROMETHEUS_PATH, SimBackend
 from autus_tui.sources.poller import MAX_BACKOFF, Poller
 

@@ -18,7 +18,7 @@ import pytest
 
 from autus_tui.core.clock import WallClock
 from autus_tui.core.config import BackendConfig, Config
-from autus_tui.recorder import LEVEL_EVENT, Recorder
+from autus_tui.services.recorder import LEVEL_EVENT, Recorder
 from autus_tui.sim.server import METRICS_PATH, SimBackend
 from autus_tui.store import Store, lease, presence, samples
 
@@ -171,7 +171,7 @@ async def test_after_kill_9_of_record_another_process_polls_within_5_s(
 
 RECORD_AS_NOBODY = """
 import os, sys, signal, asyncio
-import autus_tui.recorder, autus_tui.settings, autus_tui.ui.launch
+import autus_tui.services.recorder, autus_tui.services.config_files, autus_tui.commands.run
 from autus_tui.cli import main
 if os.geteuid() == 0:  # root may write anywhere: become a user who may not (the
     os.setgid(65534)   # modules are imported first: nobody may not read root's Python)

@@ -12,14 +12,14 @@ import pytest
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config, LaunchConfig
+from autus_tui.core.day_report import render
 from autus_tui.core.metrics import default_metrics
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading
-from autus_tui.core.report import render
 from autus_tui.core.runbook import Runbook, parse_runbook
-from autus_tui.core.samples import PollResult
 from autus_tui.core.series import MetricTracker
-from autus_tui.recorder import record_poll
-from autus_tui.report import collect_report
+from autus_tui.services.recorder import record_poll
+from autus_tui.services.report_data import collect_report
 from autus_tui.store import Store, notes, samples
 
 KEYS = ("active_users", "gate_observe", "gate_ring", "gate_lock", "afterimage_rate",

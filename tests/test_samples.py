@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from autus_tui.core.config import Config
+from autus_tui.core.day_report import render
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading
-from autus_tui.core.report import render
 from autus_tui.core.rollup import Folder, MetricFigures, figures
-from autus_tui.core.samples import PollResult
-from autus_tui.report import collect_report
-from autus_tui.runbooks import load_runbooks
+from autus_tui.services.report_data import collect_report
+from autus_tui.services.runbook_files import load_runbooks
 from autus_tui.store import Store, samples
 
 T0 = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 in Seoul

@@ -20,7 +20,7 @@ from autus_tui.core.schedule import (
     t_minus,
     windows,
 )
-from autus_tui.runbooks import load_default_runbook
+from autus_tui.services.runbook_files import load_default_runbook
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAY = LaunchDay(date(2026, 11, 27), time(9, 0), SEOUL)

@@ -19,9 +19,9 @@ import pytest
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 

@@ -11,15 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
-from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.help_screen import HelpScreen
+from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.testing import screen_text
-from autus_tui.ui.widgets.checklist_panel import ItemList
+from autus_tui.ui.widgets.checklist.panel import ItemList
 from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
-from autus_tui.ui.widgets.group_pane import GroupPane
-from autus_tui.ui.widgets.metric_pane import MetricPane
+from autus_tui.ui.widgets.metrics.group_pane import GroupPane
+from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
 HOSTILE = "x[/]y [@click=app.quit]Q[/] \x1b]0;T\x07"

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Reading
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.na_dialog import NotApplicableDialog
+from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog
 from autus_tui.ui.testing import screen_text, wait_until
-from autus_tui.ui.widgets.checklist_panel import ChecklistPanel
+from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST, launch slot
 FIRST_LAUNCH_ITEM = "launch.monitor.errors"

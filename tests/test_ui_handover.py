@@ -19,14 +19,14 @@ import pytest
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note, current_oncall, take_over
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.confirm_dialog import ConfirmDialog
-from autus_tui.ui.handover_screen import HandoverScreen
+from autus_tui.ui.dialogs.confirm import ConfirmDialog
+from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.testing import screen_text, wait_until
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from autus_tui.commands.demo import launch_moment, run_demo
 from autus_tui.core.clock import WallClock
 from autus_tui.core.config import Config, LaunchConfig
-from autus_tui.session import open_store
-from autus_tui.ui.launch import launch_moment, run_demo
+from autus_tui.services.session import open_store
 
 
 def test_launch_moment_is_on_the_configured_day_in_its_timezone() -> None:

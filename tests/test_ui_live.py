@@ -18,14 +18,14 @@ import pytest
 
 from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, Config
-from autus_tui.core.samples import HostSample
+from autus_tui.core.observations import HostSample
 from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.help_screen import HelpScreen
+from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.testing import screen_text, wait_until
-from autus_tui.ui.widgets.health_line import HealthLine
-from autus_tui.ui.widgets.metric_pane import MetricPane
+from autus_tui.ui.widgets.metrics.health_line import HealthLine
+from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 LAUNCH = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 KST
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
-from autus_tui.core.samples import HostSample
+from autus_tui.core.observations import HostSample
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.note_dialog import NoteDialog
+from autus_tui.ui.dialogs.note import NoteDialog
+from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.testing import screen_text, wait_until
-from autus_tui.ui.timeline_screen import TimelineScreen
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
 

@@ -19,16 +19,16 @@ import pytest
 
 from autus_tui.core.clock import FixedClock, ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config
+from autus_tui.core.observations import HostSample
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample
 from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store
 from autus_tui.store.notes import current_oncall
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.handover_screen import HandoverScreen
+from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.testing import screen_text, wait_until
 from autus_tui.ui.widgets.header import ControlHeader
-from autus_tui.ui.widgets.metric_pane import MetricPane
+from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 LAUNCH = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 KST
 START = LAUNCH + timedelta(minutes=3)
@@ -192,8 +192,8 @@ async def test_a_note_and_a_take_over_in_one_show_in_the_other(pair: Pair) -> No
 
 
 async def test_a_new_screen_starts_from_the_recorded_polls_quietly(tmp_path: Path) -> None:
+    from autus_tui.core.observations import PollResult
     from autus_tui.core.payload import Reading
-    from autus_tui.core.samples import PollResult
     from autus_tui.store import samples
 
     db = tmp_path / "day.db"

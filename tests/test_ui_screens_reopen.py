@@ -16,14 +16,14 @@ from textual.widgets._footer import FooterKey
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
-from autus_tui.core.samples import HostSample
+from autus_tui.core.observations import HostSample
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.handover_screen import HandoverScreen
-from autus_tui.ui.help_screen import HelpScreen
+from autus_tui.ui.screens.handover import HandoverScreen
+from autus_tui.ui.screens.help import HelpScreen
+from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.testing import screen_text, wait_until
-from autus_tui.ui.timeline_screen import TimelineScreen
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03 KST
 

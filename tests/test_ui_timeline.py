@@ -8,13 +8,13 @@ from pathlib import Path
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
+from autus_tui.core.observations import HostSample
 from autus_tui.core.runbook import ItemState
-from autus_tui.core.samples import HostSample
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
+from autus_tui.ui.screens.timeline import PAGE, TimelineScreen
 from autus_tui.ui.testing import screen_text, wait_until
-from autus_tui.ui.timeline_screen import PAGE, TimelineScreen
-from autus_tui.ui.widgets.checklist_panel import ChecklistPanel
+from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 
 KST_0859_59 = datetime(2026, 11, 26, 23, 59, 59, tzinfo=UTC)   # 2026-11-27 08:59:59 KST
 KST_2359_59 = datetime(2026, 11, 27, 14, 59, 59, tzinfo=UTC)   # 2026-11-27 23:59:59 KST

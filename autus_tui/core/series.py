@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from autus_tui.core.levels import Level, judge
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Reading
-from autus_tui.core.samples import PollResult
 
 HISTORY = 120
 RATE_WINDOW = timedelta(minutes=1)

@@ -1,10 +1,10 @@
 """I/O that produces core values: the backend poller (httpx), Prometheus text, host metrics.
 
-- ``sources.poller.Poller``: polls the backend, yields ``core.samples.PollResult``.
+- ``sources.poller.Poller``: polls the backend, yields ``core.observations.PollResult``.
 - ``sources.prometheus``: Prometheus text exposition read into metric readings.
-- ``sources.host.read_host``: the host pane's ``core.samples.HostSample`` from psutil.
+- ``sources.host.read_host``: the host pane's ``core.observations.HostSample`` from psutil.
 
-Nothing here touches Textual or the database. ``autus_tui.recorder`` runs ``Poller.run``
+Nothing here touches Textual or the database. ``autus_tui.services.recorder`` runs ``Poller.run``
 in the one process holding the database's poller lease and records each result; every
 screen renders the recorded polls, never a poller's results directly.
 """

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import psutil
 
-from autus_tui.core.samples import HostSample
+from autus_tui.core.observations import HostSample
 from autus_tui.core.text import clean
 
 

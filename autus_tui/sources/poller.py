@@ -42,8 +42,8 @@ import httpx
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import BackendConfig
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading, read_health, read_metric
-from autus_tui.core.samples import PollResult
 from autus_tui.core.text import clean
 from autus_tui.sources.prometheus import parse_exposition, read_prometheus
 

@@ -9,7 +9,8 @@ poller per file, ``store.presence`` for who is attached and ``store.notes`` for 
 and handovers.
 """
 
-from autus_tui.store.checklist import Mark, MarkResult
+from autus_tui.core.marks import Mark
+from autus_tui.store.checklist import MarkResult
 from autus_tui.store.db import (
     StoreBusy,
     StoreError,

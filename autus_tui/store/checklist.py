@@ -15,22 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import ItemState
 from autus_tui.store.events import Event, append, from_text, to_text
 
 EVENT_KINDS = {ItemState.DONE: "checklist.done", ItemState.NA: "checklist.na",
                ItemState.OPEN: "checklist.undo"}
 MAX_REASON = 500
-
-
-@dataclass(frozen=True)
-class Mark:
-    item_id: str
-    state: ItemState
-    operator: str
-    at: datetime
-    reason: str | None = None
-    event_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading
 from autus_tui.core.rollup import Bucket, Folder, PollMinute, merge_buckets
-from autus_tui.core.samples import PollResult
 from autus_tui.store.events import from_text, to_text
 from autus_tui.store.store import Store
 

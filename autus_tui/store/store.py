@@ -31,9 +31,10 @@ from typing import Any
 import sqlite_utils
 
 from autus_tui.core.clock import Clock, WallClock
+from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import ItemState
 from autus_tui.store import checklist, events
-from autus_tui.store.checklist import Mark, MarkResult
+from autus_tui.store.checklist import MarkResult
 from autus_tui.store.db import (
     BUSY_TIMEOUT,
     StoreError,

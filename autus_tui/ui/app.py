@@ -36,32 +36,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 
+from autus_tui.core.checklist_view import ChecklistModel
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
+from autus_tui.core.dashboard import Announcement, Dashboard, stale_after
 from autus_tui.core.levels import Level
+from autus_tui.core.marks import Mark
+from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.runbook import Runbook
-from autus_tui.core.samples import HostSample, PollResult
 from autus_tui.core.schedule import LaunchDay
-from autus_tui.recorder import Recorder
-from autus_tui.store import Mark, Store
+from autus_tui.services.event_text import event_line
+from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
+from autus_tui.services.recorder import Recorder
+from autus_tui.store import Store
 from autus_tui.ui import safe
 from autus_tui.ui.app_commands import ControlRoomActions
-from autus_tui.ui.checklist_model import ChecklistModel
-from autus_tui.ui.dashboard import Announcement, Dashboard, stale_after
-from autus_tui.ui.help_screen import HelpScreen
 from autus_tui.ui.messages import PollerStopped
-from autus_tui.ui.pairing import Pairing, PollFeed, RecorderTask, read_pairing
-from autus_tui.ui.store_events import event_line
+from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
-from autus_tui.ui.widgets.checklist_panel import ChecklistPanel, History, ItemList
+from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
-from autus_tui.ui.widgets.group_pane import GroupPane
 from autus_tui.ui.widgets.header import ControlHeader
-from autus_tui.ui.widgets.health_line import HealthLine
-from autus_tui.ui.widgets.host_pane import HostPane
-from autus_tui.ui.widgets.metric_pane import MetricPane
+from autus_tui.ui.widgets.metrics.group_pane import GroupPane
+from autus_tui.ui.widgets.metrics.health_line import HealthLine
+from autus_tui.ui.widgets.metrics.host_pane import HostPane
+from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "control_room.tcss"
 WIDE_MIN_SIZE = (120, 36)
@@ -123,7 +124,7 @@ class ControlRoom(ControlRoomActions):
         self.zone = config.launch.zone
         self.store = store
         if runbook is None:
-            from autus_tui.runbooks import load_runbooks
+            from autus_tui.services.runbook_files import load_runbooks
 
             runbook = load_runbooks(config)
         self.runbook = runbook

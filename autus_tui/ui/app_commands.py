@@ -26,20 +26,20 @@ from textual.screen import Screen
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
-from autus_tui.core.handover import HandoverSummary
+from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note
 from autus_tui.ui import safe
+from autus_tui.ui.dialogs.note import NoteDialog
 from autus_tui.ui.exports import ExportDone, export_path, start_export
-from autus_tui.ui.handover_screen import HandoverScreen
-from autus_tui.ui.note_dialog import NoteDialog
+from autus_tui.ui.screens.handover import HandoverScreen
+from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_writes import WriteDone, start_write
-from autus_tui.ui.timeline_screen import TimelineScreen
 
 if TYPE_CHECKING:
-    from autus_tui.ui.dashboard import Dashboard
+    from autus_tui.core.dashboard import Dashboard
 
 NOTE = "note"
 TIMELINE, HANDOVER = "timeline", "handover"
@@ -103,7 +103,7 @@ class ControlRoomActions(App[int]):
         self.push_screen(HANDOVER)
 
     def handover_now(self) -> HandoverSummary:
-        from autus_tui.report import handover_summary
+        from autus_tui.services.report_data import handover_summary
 
         assert self.store is not None
         return handover_summary(self.store, self.runbook, self.day, self.clock.now(),
@@ -136,8 +136,8 @@ class ControlRoomActions(App[int]):
         store = self._need_store("report")
         if store is None:
             return
-        from autus_tui.core.report import render
-        from autus_tui.report import collect_report
+        from autus_tui.core.day_report import render
+        from autus_tui.services.report_data import collect_report
 
         config, runbook, now = self.config, self.runbook, self.clock.now()
 

@@ -8,7 +8,7 @@ note or take-over shows here within a second. The app keeps one instance and cal
 
 Keys: ``o`` take over — a confirm dialog, then ``store.notes.take_over`` in this
 operator's name off the UI thread (``ui.store_writes``); the new on-call shows when the
-watcher sees it. ``x`` export — the summary's Markdown (``core.handover``) written next
+watcher sees it. ``x`` export — the summary's Markdown (``core.handover_summary``) written next
 to the database (``ui.exports``); the path, or why it could not be written, shows on the
 status line and as a toast. ``escape`` (or ``h``) closes.
 """
@@ -25,13 +25,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from autus_tui.core.handover import HandoverSummary, handover_markdown
+from autus_tui.core.handover_summary import HandoverSummary, handover_markdown
 from autus_tui.store import Store, StoreError
 from autus_tui.store.notes import take_over
 from autus_tui.ui import safe
-from autus_tui.ui.confirm_dialog import ConfirmDialog
+from autus_tui.ui.dialogs.confirm import ConfirmDialog
 from autus_tui.ui.exports import ExportDone, export_path, start_export
-from autus_tui.ui.handover_render import summary_lines, title
+from autus_tui.ui.screens.handover_render import summary_lines, title
 from autus_tui.ui.store_writes import WriteDone, start_write
 from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.line import Line

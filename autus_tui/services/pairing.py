@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autus_tui.core.samples import PollResult
+from autus_tui.core.observations import PollResult
 from autus_tui.core.series import HISTORY
 from autus_tui.core.text import clean
-from autus_tui.recorder import Recorder
+from autus_tui.services.recorder import Recorder
 from autus_tui.store import Store, StoreError, presence, samples
 from autus_tui.store import lease as leases
 

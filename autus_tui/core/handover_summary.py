@@ -5,7 +5,7 @@ earlier slots left overdue (marked OVERDUE), of the current slot and of the next
 metrics in WARN or CRIT; the notes written since the shift began; and, as sections still
 to come, open incidents and the last rollback (``incidents`` / ``last_rollback`` are
 empty until that work lands, and the Markdown says "None recorded.").
-``autus_tui.report.handover_summary`` gathers it.
+``autus_tui.services.report_data.handover_summary`` gathers it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from autus_tui.core import markdown as md
+from autus_tui.core.day_report import NoteRow
 from autus_tui.core.levels import Level
-from autus_tui.core.report import NoteRow
 from autus_tui.core.schedule import SlotState
 
 

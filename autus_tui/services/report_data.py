@@ -2,8 +2,8 @@
 
 ``collect_report`` gathers ``core.report.ReportData`` (checklist marks, per-metric
 figures from ``store.samples.day_buckets``, level-change and note events);
-``run_report`` is ``autus-tui report``. ``handover_summary`` gathers
-``core.handover.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
+(``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
+``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
 The launch date is the configured one, else the launch-timezone date of the first
 recorded event or poll. The report's "now" is the rehearsal clock stored in a rehearsal
@@ -12,15 +12,12 @@ database, else the wall clock.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from autus_tui.console import say_error
-from autus_tui.core.clock import utc_now
-from autus_tui.core.config import UNKNOWN_HOME, Config
-from autus_tui.core.handover import (
+from autus_tui.core.config import Config
+from autus_tui.core.day_report import ItemRow, LevelRow, NoteRow, ReportData, SlotRows
+from autus_tui.core.handover_summary import (
     HandoverSummary,
     MetricAlert,
     OpenItem,
@@ -29,7 +26,6 @@ from autus_tui.core.handover import (
 )
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
-from autus_tui.core.report import ItemRow, LevelRow, NoteRow, ReportData, SlotRows, render
 from autus_tui.core.rollup import figures
 from autus_tui.core.runbook import ItemState, Runbook
 from autus_tui.core.schedule import (
@@ -42,11 +38,11 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
-from autus_tui.recorder import LEVEL_EVENT, recorded_trackers
-from autus_tui.store import Store, StoreError, read_rehearsal_clock, resolve_db_path, samples
+from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
+from autus_tui.store import Store, samples
 from autus_tui.store import notes as note_store
 
-__all__ = ["collect_report", "handover_markdown", "handover_summary", "run_report"]
+__all__ = ["collect_report", "handover_markdown", "handover_summary"]
 MAX_EVENTS = 20_000
 
 
@@ -108,41 +104,6 @@ def _launch_date(store: Store, config: Config, now: datetime) -> date:
         moments.append(span[0])
     first = min(moments) if moments else now
     return first.astimezone(config.launch.zone).date()
-
-
-def run_report(config: Config, out: str | None) -> int:
-    """``autus-tui report``: exit 0 written, 1 with one line on stderr."""
-    from autus_tui.runbooks import load_runbooks
-
-    runbook = load_runbooks(config)
-    try:
-        path = resolve_db_path(config.db, config.rehearsal)
-        if not path.exists():
-            return _fail(f"{path}: no such database (pass the recorded one with --db)")
-        with Store(path) as store:
-            clock = read_rehearsal_clock(store)
-            now = clock.now() if clock is not None else utc_now()
-            text = render(collect_report(store, config, runbook, now))
-    except StoreError as error:
-        return _fail(str(error))
-    except OSError as error:  # the path itself is unusable (a name too long...)
-        return _fail(f"{config.db}: {error.strerror or error}")
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        Path(out).expanduser().write_text(text, encoding="utf-8")
-    except OSError as error:
-        return _fail(f"cannot write the report to {out}: {error.strerror or error}")
-    except RuntimeError:  # ~someone that does not exist
-        return _fail(f"cannot write the report to {out}: {UNKNOWN_HOME}")
-    return 0
-
-
-def _fail(message: str) -> int:
-    say_error("autus-tui report", message)
-    return 1
 
 
 # -- the handover view -----------------------------------------------------------------

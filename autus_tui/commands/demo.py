@@ -1,26 +1,16 @@
-"""Starting the control room: ``autus-tui run`` and ``autus-tui demo``.
+"""``autus-tui demo``: the simulated backend and the control room against it.
 
-``run_control_room(config)`` runs against the configured backend, on the database and
-clock ``session.open_store(config)`` opens (live: the wall clock; in rehearsal: the clock
-stored in the database, shared by every process on the file; see ``autus_tui.session``).
-A database that cannot be used (corrupt, not SQLite, too new, unwritable) is one line
-on stderr naming the file, exit 1, nothing overwritten.
-
-``run_demo(scenario, speed, operator)`` starts the simulated backend in-process on a free
-loopback port, points the control room at it in REHEARSAL mode with a rehearsal database
-in a temporary directory (removed on exit) whose stored clock it uses, and stops the
-backend when the app ends.
-Backend and app share one clock, so the scenario plays on the header's time. The clock
-starts a little before the interesting part of each scenario, on launch day (today in
-the launch timezone), so something happens within a minute at speed 1:
+Starts the simulated backend in-process on a free loopback port and points the control
+room at it in REHEARSAL mode, with a rehearsal database in a temporary directory (removed
+on exit) whose stored clock both share, so the scenario plays on the header's time. The
+clock starts a little before the interesting part of each scenario, on launch day (today
+in the launch timezone), so something happens within a minute at speed 1:
 
 - ``spike``  09:02:00 — error rate crosses 1 % (WARN) about 30 s in, CRIT about 2.5 min in
   (scenario keys: T+2 .. T+10.5 min), recovered by about 09:10:30;
 - ``outage`` 09:00:30 — health down and metrics 503 from 09:01:00 for 35 minutes;
 - ``calm``   08:59:30 — users ramp up after 09:00;
 - any other scenario (``slow``, ``hostile``) starts at 09:00:00.
-
-Both return a process exit code; errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -31,33 +21,14 @@ import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
-from autus_tui.console import say_error
+from autus_tui.commands.console import say_error
+from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
-from autus_tui.session import open_store
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
 DEFAULT_DEMO_START = time(9, 0, 0)
-
-
-def run_control_room(config: Config) -> int:
-    from autus_tui.runbooks import load_runbooks
-    from autus_tui.ui.app import ControlRoom
-
-    runbook = load_runbooks(config)  # a bad runbook is refused before the database opens
-    try:
-        store, clock = open_store(config)
-    except StoreError as error:
-        _error(str(error))
-        return EXIT_FAIL
-    try:
-        app = ControlRoom(config, clock, store=store, runbook=runbook)
-        app.run()
-    finally:
-        store.close()
-    return app.return_code or EXIT_OK
 
 
 def launch_moment(launch: LaunchConfig, at: time, now: datetime | None = None) -> datetime:
@@ -77,7 +48,7 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
         _error(f"--speed must be a number above 0, got {speed:g}")
         return EXIT_USAGE
     if not operator:
-        from autus_tui.settings import login_name
+        from autus_tui.services.config_files import login_name
 
         operator = login_name()
     with tempfile.TemporaryDirectory(prefix="autus-demo-") as folder:
@@ -131,6 +102,3 @@ async def _demo_on(store: Store, clock: ScaledClock, scenario: str, speed: float
 
 def _error(message: str) -> None:
     say_error("autus-tui", message)
-
-
-__all__ = ["launch_moment", "open_store", "run_control_room", "run_demo"]

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from autus_tui.core.config import Config
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health
-from autus_tui.core.samples import PollResult
 from autus_tui.core.series import LevelChange, MetricTracker, stale_window
 
 

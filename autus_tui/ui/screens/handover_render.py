@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
-from autus_tui.core.handover import HandoverSummary
+from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.ui import safe
-from autus_tui.ui.widgets.checklist_render import OVERDUE_STYLE, STATE_STYLES
+from autus_tui.ui.widgets.checklist.render import OVERDUE_STYLE, STATE_STYLES
 
 INCIDENTS_NONE = "none recorded (incidents arrive with a later release)"
 ROLLBACK_NONE = "none"

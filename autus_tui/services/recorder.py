@@ -15,7 +15,7 @@ on exit) and, while holding, folds raw polls older than 2 h into minute rollups,
 bounded batch a minute.
 
 Every process attached to a file runs one: the control room (``role="ui"``) and
-``autus-tui record`` (``role="recorder"``, headless, ``run_record``). Screens render from
+``autus-tui record`` (``role="recorder"``, headless, ``commands.record``). Screens render from
 the database (``samples.polls_since``), never from the poller directly.
 
 Store calls run in worker threads (``asyncio.to_thread``): a write waiting for another
@@ -36,11 +36,10 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from autus_tui.console import say_error
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.metrics import MetricSpec
-from autus_tui.core.samples import PollResult
+from autus_tui.core.observations import PollResult
 from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.store import StoreBusy, StoreError, presence, samples
@@ -268,43 +267,3 @@ def record_poll(
             "value": change.value,
             "holder": holder,
         })
-
-
-# -- autus-tui record ------------------------------------------------------------------
-
-
-def run_record(config: Config) -> int:
-    """``autus-tui record``: headless recorder until SIGTERM/SIGINT (exit 0). A database
-    that cannot be used, or fails while recording, is one line on stderr and exit 1."""
-    import signal
-
-    from autus_tui.session import open_store  # shared with the control room
-
-    def say(text: str) -> None:
-        print(f"autus-tui record: {text}", flush=True)
-
-    async def main(store: Store, clock: Clock) -> None:
-        recorder = Recorder(store, config, clock, config.operator, on_status=say)
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, recorder.stop)
-        say(f"recording to {store.path} as {recorder.holder} (waiting for the poller lease)")
-        await recorder.run()
-
-    try:
-        store, clock = open_store(config)
-    except StoreError as error:
-        say_error("autus-tui record", error)
-        return 1
-    try:
-        asyncio.run(main(store, clock))
-    except StoreError as error:
-        say_error("autus-tui record", error)
-        return 1
-    except KeyboardInterrupt:
-        pass
-    finally:
-        store.close()
-    say("stopped")
-    return 0

@@ -12,12 +12,12 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
+from autus_tui.core.dashboard import PaneSpec
 from autus_tui.core.levels import Level
 from autus_tui.core.series import MetricTracker, format_age
 from autus_tui.ui import safe
-from autus_tui.ui.dashboard import PaneSpec
 from autus_tui.ui.widgets.line import Line
-from autus_tui.ui.widgets.metric_pane import BAD_VALUE_STYLE, STALE_VALUE_STYLE
+from autus_tui.ui.widgets.metrics.metric_pane import BAD_VALUE_STYLE, STALE_VALUE_STYLE
 
 
 class GroupPane(Vertical, can_focus=True):

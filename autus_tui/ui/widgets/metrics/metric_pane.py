@@ -17,7 +17,7 @@ from autus_tui.core.levels import Level
 from autus_tui.core.series import MetricTracker, format_age
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
-from autus_tui.ui.widgets.sparkline import spark
+from autus_tui.ui.widgets.metrics.sparkline import spark
 
 
 def stale_age(tracker: MetricTracker, now: datetime) -> str:

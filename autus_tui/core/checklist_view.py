@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import Item, ItemState, Runbook, Slot
 from autus_tui.core.schedule import (
     LaunchDay,
@@ -33,7 +34,6 @@ from autus_tui.core.schedule import (
     slot_state,
     windows,
 )
-from autus_tui.store import Mark
 
 STATE_LETTERS = {SlotState.UPCOMING: "U", SlotState.ACTIVE: "A", SlotState.OVERDUE: "O",
                  SlotState.DONE: "D"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from autus_tui.core.samples import HostSample
+from autus_tui.core.observations import HostSample
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
 

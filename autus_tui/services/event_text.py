@@ -17,9 +17,9 @@ The line is outside text: the events pane shows it through ``ui.safe``.
 from __future__ import annotations
 
 from autus_tui.core.runbook import Runbook
-from autus_tui.recorder import LEVEL_EVENT
+from autus_tui.services.pairing import holder_operator
+from autus_tui.services.recorder import LEVEL_EVENT
 from autus_tui.store import Event
-from autus_tui.ui.pairing import holder_operator
 
 WORDS = {"checklist.done": "done", "checklist.na": "N/A", "checklist.undo": "reopened"}
 NOTE_LIMIT = 300

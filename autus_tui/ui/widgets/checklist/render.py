@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from autus_tui.core.checklist_view import STATE_LETTERS, SlotView
+from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import Item, ItemState, Slot
 from autus_tui.core.schedule import SlotState
-from autus_tui.store import Mark
 from autus_tui.ui import safe
-from autus_tui.ui.checklist_model import STATE_LETTERS, SlotView
 
 STATE_STYLES = {
     SlotState.UPCOMING: "dim",

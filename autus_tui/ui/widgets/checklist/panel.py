@@ -30,15 +30,16 @@ from textual.css.styles import RulesMap
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from autus_tui.core.checklist_view import ChecklistModel, SlotView
 from autus_tui.core.clock import Clock
+from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import Item, ItemState
 from autus_tui.core.verify import Verdict, evaluate
-from autus_tui.store import Mark, MarkResult, Store
+from autus_tui.store import MarkResult, Store
 from autus_tui.ui import safe
-from autus_tui.ui.checklist_model import ChecklistModel, SlotView
-from autus_tui.ui.na_dialog import NotApplicableDialog
+from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog
 from autus_tui.ui.store_writes import WriteDone, start_write
-from autus_tui.ui.widgets import checklist_render as render
+from autus_tui.ui.widgets.checklist import render
 from autus_tui.ui.widgets.line import Line
 
 History = Mapping[str, Sequence[tuple[datetime, float]]]

@@ -1,0 +1,19 @@
+"""``autus-tui check``: validate the configuration and the runbooks without running.
+
+Exit 0 valid (a summary on stdout), 1 invalid (one line on stderr naming the file, key and
+problem, raised as ``ConfigError``/``RunbookError`` and printed by ``cli``).
+"""
+
+from __future__ import annotations
+
+from autus_tui.commands.exit_codes import EXIT_OK
+from autus_tui.core.config import Config
+from autus_tui.services.runbook_files import load_runbooks
+
+
+def run_check(config: Config) -> int:
+    runbook = load_runbooks(config)
+    print("configuration ok")
+    print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
+          f"({', '.join(runbook.sources)})")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Modal dialogs: each asks for one thing and posts the answer; none writes."""

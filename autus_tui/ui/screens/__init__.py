@@ -1,0 +1,1 @@
+"""Full screens pushed over the control room: help, timeline, handover."""

@@ -1,0 +1,1 @@
+"""The checklist workspace: the panel with its item list and how items are drawn."""
