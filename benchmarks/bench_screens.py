@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pty_harness import ScreenTest, screen_matches
 
-DEFAULT_RUNBOOK = Path(__file__).resolve().parent.parent / "autus_tui/checklists/launch-day.toml"
+DEFAULT_RUNBOOK = Path(__file__).resolve().parent.parent / "checklists/launch-day.toml"
 
 APP_FIRST_VALUE = screen_matches(r"^Active Users +\d[\d,]* ")
 """The Active Users row holds a number ("Active Users      15  OK")."""

@@ -1,4 +1,4 @@
-"""Generate a large runbook in the format of ``autus_tui/checklists/launch-day.toml``.
+"""Generate a large runbook in the format of ``checklists/launch-day.toml``.
 
 For the checklist benchmark (issue 3): with a 1,000-item runbook, start-up and key
 latency must stay within the live control room's goals. The file has the default
@@ -22,7 +22,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-DEFAULT_RUNBOOK = Path(__file__).resolve().parent.parent / "autus_tui/checklists/launch-day.toml"
+DEFAULT_RUNBOOK = Path(__file__).resolve().parent.parent / "checklists/launch-day.toml"
 
 SLOTS = (
     ("pre", "출시 전", "00:00", 0),

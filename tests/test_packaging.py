@@ -33,3 +33,13 @@ def test_wheel_ships_styles_and_runbook_and_runs_from_another_folder(tmp_path: P
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith(str(unpacked))  # the wheel's copy, not the checkout
     assert "32 items" in checked.stdout
+
+
+def test_a_checkout_reads_the_top_level_styles_and_checklists() -> None:
+    """One source: the files at the top of the repository are the ones that run."""
+    from autus_tui.services.package_files import data_folder
+
+    assert data_folder("styles") == ROOT / "styles"
+    assert data_folder("checklists") == ROOT / "checklists"
+    assert not (ROOT / "autus_tui" / "styles").exists()
+    assert not (ROOT / "autus_tui" / "checklists").exists()

@@ -9,15 +9,15 @@ The rules live in ``core.runbook``; this module reads files. Every failure becom
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from autus_tui.core.config import UNKNOWN_HOME, Config
 from autus_tui.core.runbook import Runbook, RunbookError, combine, parse_runbook
+from autus_tui.services.package_files import data_folder
 
 DEFAULT_RUNBOOK = "launch-day.toml"
-DEFAULT_SOURCE = f"autus_tui/checklists/{DEFAULT_RUNBOOK}"
+DEFAULT_SOURCE = f"checklists/{DEFAULT_RUNBOOK}"
 
 
 def metric_keys(config: Config) -> set[str]:
@@ -25,8 +25,8 @@ def metric_keys(config: Config) -> set[str]:
 
 
 def load_default_runbook(keys: set[str]) -> Runbook:
-    """The seed's launch-day runbook shipped inside the package."""
-    resource = resources.files("autus_tui").joinpath("checklists", DEFAULT_RUNBOOK)
+    """The seed's launch-day runbook, shipped in ``checklists/``."""
+    resource = data_folder("checklists") / DEFAULT_RUNBOOK
     try:
         raw = resource.read_bytes()
     except OSError as error:

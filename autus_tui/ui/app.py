@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -46,6 +45,7 @@ from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.event_text import event_line
+from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
 from autus_tui.store import Store
@@ -64,7 +64,7 @@ from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.host_pane import HostPane
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
-STYLES = Path(__file__).resolve().parent.parent / "styles" / "control_room.tcss"
+STYLES = data_folder("styles") / "control_room.tcss"
 WIDE_MIN_SIZE = (120, 36)
 """From this many columns and rows on, the wide layout (bordered panes in a grid)."""
 TICK_SECONDS = 1.0
