@@ -1,4 +1,4 @@
-"""The seed's threshold table, at its boundary values (DESIGN.md "Levels")."""
+"""The seed's threshold table, at its boundary values (docs/architecture.md, "Levels")."""
 
 import pytest
 

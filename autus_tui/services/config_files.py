@@ -1,7 +1,7 @@
 """Loading configuration: the TOML file, the environment and the flags, in that order.
 
 The typed model and every rule live in ``core.config``; this module only gathers the
-layers, which is I/O (a file, the environment). See DESIGN.md "Command line".
+layers, which is I/O (a file, the environment). See docs/architecture.md, "Command line".
 """
 
 from __future__ import annotations
