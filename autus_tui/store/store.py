@@ -77,6 +77,9 @@ class Store:
             self._writer.close()
             release(self.path)
             raise
+        # Built once: sqlite-utils runs PRAGMAs as it wraps a connection, which has no place
+        # in every recorded poll's transaction.
+        self._db = sqlite_utils.Database(self._writer, execute_plugins=False)
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
         self._closed = False
@@ -109,8 +112,7 @@ class Store:
             except sqlite3.DatabaseError as error:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
-                db = sqlite_utils.Database(conn, execute_plugins=False)
-                yield Transaction(conn, db, self.clock.now())
+                yield Transaction(conn, self._db, self.clock.now())
                 conn.execute("COMMIT")
             except BaseException as error:
                 if conn.in_transaction:
