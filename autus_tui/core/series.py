@@ -20,7 +20,8 @@ from autus_tui.core.payload import Reading
 HISTORY = 120
 RATE_WINDOW = timedelta(minutes=1)
 STALE_INTERVALS = 3
-"""A metric is STALE after this many poll intervals without a good value (docs/architecture.md, "Levels")."""
+"""A metric is STALE after this many poll intervals without a good value
+(docs/architecture.md, "Levels")."""
 
 
 def stale_window(interval: float, speed: float = 1.0) -> timedelta:

@@ -21,6 +21,7 @@ from autus_tui.store.events import Event, append, from_text, to_text
 
 EVENT_KINDS = {ItemState.DONE: "checklist.done", ItemState.NA: "checklist.na",
                ItemState.OPEN: "checklist.undo"}
+VERIFY_KIND = "checklist.verify"
 MAX_REASON = 500
 
 

@@ -136,6 +136,18 @@ class Store:
         with self.write() as tx:
             return checklist.write_mark(tx.conn, tx.at, item_id, wanted, operator, reason)
 
+    def verify(
+        self, item_id: str, operator: str, rule: str, passed: bool, evidence: str,
+        *, mark_done: bool,
+    ) -> MarkResult | None:
+        """Record a verify verdict and, when ``mark_done``, mark the item done: one write."""
+        with self.write() as tx:
+            tx.event(operator, checklist.VERIFY_KIND, item_id,
+                     {"rule": rule, "passed": passed, "evidence": evidence})
+            if not mark_done:
+                return None
+            return checklist.write_mark(tx.conn, tx.at, item_id, ItemState.DONE, operator, None)
+
     # -- reading -----------------------------------------------------------------------
 
     @contextmanager

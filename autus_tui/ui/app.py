@@ -18,7 +18,8 @@ is never polled for the screen directly, so two processes on one file show the s
 numbers and the backend is polled once. Without a store nothing is polled.
 
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
-Writes never happen on the UI thread (``ui.store_writes``); files are written in threads
+Widgets never write: they post intents (``ui.intents``) and the app's one
+``Controller`` writes them off the UI thread; files are written in threads
 (``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline; the command
 palette has those and the launch-day report.
 """
@@ -27,18 +28,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
-from textual import events
-from textual.app import ComposeResult
+from textual import events, on
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
 
 from autus_tui.core.checklist_view import ChecklistModel
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.dashboard import Announcement, Dashboard, stale_after
+from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.core.levels import Level
 from autus_tui.core.marks import Mark
 from autus_tui.core.observations import HostSample, PollResult
@@ -50,11 +53,16 @@ from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pai
 from autus_tui.services.recorder import Recorder
 from autus_tui.store import Store
 from autus_tui.ui import safe
-from autus_tui.ui.app_commands import ControlRoomActions
+from autus_tui.ui.controller import Controller
+from autus_tui.ui.dialogs.note import NoteDialog
+from autus_tui.ui.exports import ExportDone, export_report
+from autus_tui.ui.intents import Intent, IntentDone, WriteNote
 from autus_tui.ui.messages import PollerStopped
+from autus_tui.ui.navigation import show_installed
+from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
+from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
-from autus_tui.ui.store_writes import WriteDone
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
@@ -76,7 +84,8 @@ HOST_WITH_POLLS = 0.5
 """Seconds since the last host read after which a recorded poll brings a new one."""
 HOST_FALLBACK = 1.5
 """Seconds without a host read after which the tick reads the host itself."""
-HELP_SCREEN = "help"
+HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
+EXPORT_WORDS = {"report": "launch-day report", "handover": "handover"}
 HEADER_WIDE_COLUMNS = 120
 FOOTER_ROOMY_COLUMNS = 100
 """Below this many columns the footer is compact and leaves out the palette hint."""
@@ -88,7 +97,7 @@ def default_host_reader() -> HostSample:
     return read_host()
 
 
-class ControlRoom(ControlRoomActions):
+class ControlRoom(App[int]):
     CSS_PATH = STYLES
     TITLE = "AUTUS control room"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -131,9 +140,10 @@ class ControlRoom(ControlRoomActions):
         launch = config.launch
         self.day = LaunchDay.resolve(launch.date, launch.time, self.zone, clock.now())
         self.checklist = ChecklistPanel(
-            ChecklistModel(runbook, self.day), store, config.operator, clock, self.zone,
+            ChecklistModel(runbook, self.day), clock, self.zone,
             self.metric_history, self.stale_after, id="checklist",
         )
+        self.controller = Controller(self, store, config.operator, self._look_now)
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
@@ -261,13 +271,31 @@ class ControlRoom(ControlRoomActions):
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
         self._announce(news)
-        self._reload_screen(self.screen, changed=bool(message.events))
+        screen = self.screen
+        if isinstance(screen, HandoverScreen) or (message.events
+                                                  and isinstance(screen, TimelineScreen)):
+            screen.reload()
 
-    def on_write_done(self, message: WriteDone) -> None:
+    @on(Intent)
+    def act(self, intent: Intent) -> None:
+        intent.stop()
+        self.controller.act(intent)
+
+    def _look_now(self) -> None:
         # One's own write: look at the database now rather than at the next watch tick.
-        if self.watcher is not None:
+        if self.watcher is not None and self.is_running:
             self.watcher.check_now()
-        self.note_write_done(message)
+
+    def on_intent_done(self, message: IntentDone) -> None:
+        if isinstance(message.intent, WriteNote) and message.error:
+            safe.toast(self, f"note {message.error}", severity="error", timeout=10)
+
+    def on_export_done(self, message: ExportDone) -> None:
+        what = EXPORT_WORDS.get(message.label, message.label)
+        if message.error:
+            safe.toast(self, message.error, severity="error", timeout=10)
+        else:
+            safe.toast(self, f"{what} written to {message.path}", timeout=10)
 
     async def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -283,18 +311,65 @@ class ControlRoom(ControlRoomActions):
     # -- actions ------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        # One instance, installed once: a new ModalScreen per opening grew the RSS by about
-        # 0.5 MB each time, never given back (benchmarks/bench_screens_memory.py).
-        if not self.is_screen_installed(HELP_SCREEN):
+        def make() -> HelpScreen:
             bindings = [*self.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
-            keys = [
+            return HelpScreen([
                 (binding.key_display or binding.key, binding.description or binding.action)
                 for binding in bindings if isinstance(binding, Binding)
-            ]
-            self.install_screen(HelpScreen(keys), HELP_SCREEN)
-        self.push_screen(HELP_SCREEN)
+            ])
+
+        show_installed(self, HELP_SCREEN, HelpScreen, make)
+
+    def action_timeline(self) -> None:
+        show_installed(self, TIMELINE, TimelineScreen,
+                       lambda: TimelineScreen(self.store, self.zone, self.runbook))
+
+    def action_handover(self) -> None:
+        store = self._need_store("handover view")
+        if store is not None:
+            show_installed(self, HANDOVER, HandoverScreen, lambda: HandoverScreen(
+                self.handover_now, store, self.config.operator, self.zone))
+
+    def handover_now(self) -> HandoverSummary:
+        from autus_tui.services.report_data import handover_summary
+
+        assert self.store is not None
+        return handover_summary(self.store, self.runbook, self.day, self.clock.now(),
+                                self.config.metrics, self.stale_after,
+                                trackers=self.dashboard.trackers)
+
+    def action_note(self) -> None:
+        if isinstance(self.screen, NoteDialog) or self._need_store("notes") is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text:
+                self.post_message(WriteNote(self, text))
+
+        self.push_screen(NoteDialog(self.config.operator), save)
+
+    def action_report(self) -> None:
+        store = self._need_store("report")
+        if store is not None:
+            target = export_report(self, store, self.config, self.runbook, self.clock.now())
+            safe.toast(self, f"writing the launch-day report to {target}…")
+
+    def _need_store(self, what: str) -> Store | None:
+        if self.store is None:
+            safe.toast(self, f"no database attached: no {what}", severity="error")
+        return self.store
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Handover view", "Open items, alerts, notes; take over (h)",
+                            self.action_handover)
+        yield SystemCommand("Write a note", "A note on the timeline, in your name (n)",
+                            self.action_note)
+        yield SystemCommand("Timeline", "Every recorded event, newest first (t)",
+                            self.action_timeline)
+        yield SystemCommand("Launch-day report",
+                            "Write the day's report (Markdown) next to the database",
+                            self.action_report)
+        yield from super().get_system_commands(screen)
 
     # -- rendering ----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ place every paired operator can reach and is already kept from other users; the 
 gets the database file's permission bits, so an export is exactly as private as the data
 it came from. The working directory of whoever pressed the key would scatter files.
 
+``export_report(node, store, config, runbook, now)`` writes the launch-day report.
 ``start_export(node, label, path, produce)`` runs ``produce()`` (may read the store:
 ``collect_report`` reads many rows) and the write in a thread worker, then posts
 ``ExportDone`` to ``node`` with the path, or the reason in words when it could not be
@@ -23,6 +24,8 @@ from pathlib import Path
 from textual.dom import DOMNode
 from textual.message import Message
 
+from autus_tui.core.config import Config
+from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store, StoreError
 
 DEFAULT_MODE = 0o600
@@ -76,3 +79,21 @@ def _export(label: str, path: Path, produce: Callable[[], str], like: Path | Non
         return ExportDone(label, path,
                           f"cannot write the {label} to {path}: {error.strerror or error}")
     return ExportDone(label, path)
+
+
+def export_report(node: DOMNode, store: Store, config: Config, runbook: Runbook,
+                  now: datetime) -> Path:
+    """Write the launch-day report next to the database in a worker; returns the path."""
+    from autus_tui.core.day_report import render
+    from autus_tui.services.report_data import collect_report
+
+    def produce() -> str:
+        # On the app's Store (its reads are short and locked one at a time), never a second
+        # Store: opening one reads the file with a plain open()/close(), which drops this
+        # process's SQLite locks on it (the other process's exit then checkpointed and
+        # removed the WAL under us, splitting the file).
+        return render(collect_report(store, config, runbook, now))
+
+    target = export_path(store, "report", now, config.launch.zone)
+    start_export(node, "report", target, produce, like=store.path)
+    return target

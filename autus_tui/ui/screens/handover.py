@@ -6,9 +6,9 @@ the app calls it whenever the store watcher saw a change, so another operator's 
 note or take-over shows here within a second. The app keeps one instance and calls
 ``reopen`` before showing it again (read afresh, status line empty).
 
-Keys: ``o`` take over — a confirm dialog, then ``store.notes.take_over`` in this
-operator's name off the UI thread (``ui.store_writes``); the new on-call shows when the
-watcher sees it. ``x`` export — the summary's Markdown (``core.handover_summary``) written next
+Keys: ``o`` take over — a confirm dialog, then a ``TakeOver`` intent that the app's
+controller writes in this operator's name off the UI thread; the new on-call shows when
+the watcher sees it. ``x`` export — the summary's Markdown (``core.handover_summary``) written next
 to the database (``ui.exports``); the path, or why it could not be written, shows on the
 status line and as a toast. ``escape`` (or ``h``) closes.
 """
@@ -27,16 +27,13 @@ from textual.widgets import Static
 
 from autus_tui.core.handover_summary import HandoverSummary, handover_markdown
 from autus_tui.store import Store, StoreError
-from autus_tui.store.notes import take_over
 from autus_tui.ui import safe
 from autus_tui.ui.dialogs.confirm import ConfirmDialog
 from autus_tui.ui.exports import ExportDone, export_path, start_export
+from autus_tui.ui.intents import IntentDone, TakeOver
 from autus_tui.ui.screens.handover_render import summary_lines, title
-from autus_tui.ui.store_writes import WriteDone, start_write
 from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.line import Line
-
-TAKE_OVER = "take over"
 
 
 class HandoverScreen(Screen[None]):
@@ -121,13 +118,11 @@ class HandoverScreen(Screen[None]):
         if not yes:
             self.say("not taken over")
             return
-        store, operator = self.store, self.operator
         self.say("saving…", "italic")
-        start_write(self, TAKE_OVER, lambda: take_over(store, operator))
+        self.post_message(TakeOver(self))
 
-    def on_write_done(self, message: WriteDone) -> None:
-        # Not stopped: the app looks at the database at once, then reloads this screen.
-        if message.label != TAKE_OVER:
+    def on_intent_done(self, message: IntentDone) -> None:
+        if not isinstance(message.intent, TakeOver):
             return
         if message.error:
             self.say(message.error, "bold $error")

@@ -5,8 +5,9 @@ slot's heading, the items grouped as the runbook groups them (an ``OptionList``:
 Korean text wraps, never cut), the selected item's id / owner / rule, a status line.
 
 Rendering comes only from ``show_marks`` (the store watcher's ``StoreChanged``) and
-``show_time`` (the app's 1 s tick). Keys never change what is shown directly: ``space``,
-``s`` and ``v`` start a write off the UI thread (``ui.store_writes``) and the result is
+``show_time`` (the app's 1 s tick). Keys never change what is shown directly, and the
+panel never writes: ``space``, ``s`` and ``v`` post an intent (``ui.intents``), the app's
+controller writes it off the UI thread and answers with ``IntentDone``, and the result is
 rendered when the watcher sees it committed — one's own marks and another operator's
 take the same path. While a write waits for the database (from 0.1 s on), the status says
 "saving…" and every key still answers.
@@ -35,17 +36,16 @@ from autus_tui.core.clock import Clock
 from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import Item, ItemState
 from autus_tui.core.verify import Verdict, evaluate
-from autus_tui.store import MarkResult, Store
+from autus_tui.store import MarkResult
 from autus_tui.ui import safe
 from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog
-from autus_tui.ui.store_writes import WriteDone, start_write
+from autus_tui.ui.intents import Intent, IntentDone, MarkItem, RecordVerdict, VerifyOutcome
 from autus_tui.ui.widgets.checklist import render
 from autus_tui.ui.widgets.line import Line
 
 History = Mapping[str, Sequence[tuple[datetime, float]]]
 SAYING_SAVING_AFTER = 0.1
 """Seconds a write may take before the status says "saving…"."""
-VERIFY_KIND = "checklist.verify"
 
 
 class ItemList(OptionList):
@@ -165,12 +165,12 @@ class ChecklistPanel(Vertical):
     ]
 
     def __init__(
-        self, model: ChecklistModel, store: Store | None, operator: str, clock: Clock,
+        self, model: ChecklistModel, clock: Clock,
         zone: tzinfo, history: Callable[[], History], stale_after: timedelta,
         *, id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="checklist")
-        self.model, self.store, self.operator = model, store, operator
+        self.model = model
         self.clock, self.zone = clock, zone
         self.history, self.stale_after = history, stale_after
         self.strip = SlotStrip(classes="strip")
@@ -288,24 +288,17 @@ class ChecklistPanel(Vertical):
 
     def action_mark_item(self) -> None:
         item = self.selected
-        if item is None or not self._can_write():
-            return
-        wanted = self.model.space_intent(item.id)
-        store, operator = self.store, self.operator
-        assert store is not None
-        self._write(f"mark {wanted.value}", lambda: store.mark(item.id, wanted, operator))
+        if item is not None:
+            self._ask(MarkItem(self, item.id, self.model.space_intent(item.id)))
 
     def action_not_applicable(self) -> None:
         item = self.selected
-        if item is None or not self._can_write():
+        if item is None:
             return
-        store, operator = self.store, self.operator
-        assert store is not None
 
         def save(reason: str | None) -> None:
             if reason:
-                self._write("mark na",
-                            lambda: store.mark(item.id, ItemState.NA, operator, reason))
+                self._ask(MarkItem(self, item.id, ItemState.NA, reason))
 
         self.app.push_screen(NotApplicableDialog(item.text), save)
 
@@ -336,44 +329,27 @@ class ChecklistPanel(Vertical):
                                    safe.plain(verdict.evidence, 200)))
         safe.toast(self.app, verdict.evidence, title=f"verify {verdict.word}",
                    severity="information" if verdict.passed else "error")
-        if not self._can_write():
-            return
-        store, operator = self.store, self.operator
-        assert store is not None
-        mark_it = verdict.passed and self.model.state_of(item.id) is ItemState.OPEN
+        mark_done = verdict.passed and self.model.state_of(item.id) is ItemState.OPEN
+        outcome = VerifyOutcome(item.verify.text, verdict.passed, verdict.evidence)
+        self._ask(RecordVerdict(self, item.id, outcome, mark_done), keep_status=True)
 
-        def write() -> MarkResult | None:
-            store.append_event(operator, VERIFY_KIND, item.id, {
-                "rule": item.verify.text if item.verify else "", "passed": verdict.passed,
-                "evidence": verdict.evidence})
-            return store.mark(item.id, ItemState.DONE, operator) if mark_it else None
+    # -- asking the controller ----------------------------------------------------------
 
-        self._write("verify", write, keep_status=True)
-
-    # -- writes -------------------------------------------------------------------------
-
-    def _can_write(self) -> bool:
-        if self.store is None:
-            safe.toast(self.app, "no database attached: marks cannot be kept",
-                       severity="error")
-            return False
-        return True
-
-    def _write(self, label: str, write: Callable[[], Any], keep_status: bool = False) -> None:
+    def _ask(self, intent: Intent, keep_status: bool = False) -> None:
         self.pending += 1
         if not keep_status:
             # Said only if the write is still waiting a moment later: a frame of its own
             # for a write that lands in a few ms would hold back the frame with the mark.
             self.set_timer(SAYING_SAVING_AFTER, self._say_saving)
-        start_write(self, label, write)
+        self.post_message(intent)
 
     def _say_saving(self) -> None:
         if self.pending:
             self.say("saving…", "italic")
 
-    def on_write_done(self, message: WriteDone) -> None:
-        # Not stopped: the app hears it too and looks at the database at once.
+    def on_intent_done(self, message: IntentDone) -> None:
         self.pending -= 1
+        verifying = isinstance(message.intent, RecordVerdict)
         if message.error:
             self.say(message.error, "bold $error")
             safe.toast(self.app, message.error, severity="error", timeout=8)
@@ -384,7 +360,7 @@ class ChecklistPanel(Vertical):
             if already:
                 self.say(already, "bold $warning")
                 safe.toast(self.app, already, severity="warning")
-            elif message.label != "verify":
+            elif not verifying:
                 self.say("saved")
-        elif self.pending == 0 and message.label != "verify":
+        elif self.pending == 0 and not verifying:
             self.say("saved")

@@ -1,0 +1,60 @@
+"""The one place that writes on behalf of the screen.
+
+``Controller(app, store, operator)`` takes each ``ui.intents.Intent`` a widget posts,
+runs the matching store call in a thread worker (``ui.store_writes``: a locked database
+never freezes the screen, a busy one is retried, nothing is lost silently) and posts
+``IntentDone`` to the asker. Afterwards it asks the store watcher to look at the file at
+once, so the result is on screen in the next frame rather than the next watch tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+
+from autus_tui.store import Store
+from autus_tui.store.notes import add_note, take_over
+from autus_tui.ui import safe
+from autus_tui.ui.intents import Intent, IntentDone, MarkItem, RecordVerdict, TakeOver, WriteNote
+from autus_tui.ui.store_writes import run_write
+
+
+class Controller:
+    def __init__(self, app: App[Any], store: Store | None, operator: str,
+                 written: Callable[[], None]) -> None:
+        self.app, self.store, self.operator = app, store, operator
+        self._written = written
+
+    def act(self, intent: Intent) -> None:
+        store = self.store
+        if store is None:
+            error = "no database attached: nothing can be kept"
+            safe.toast(self.app, error, severity="error")
+            intent.asker.post_message(IntentDone(intent, error=error))
+            return
+        write = self._write_for(store, intent)
+
+        def work() -> None:
+            result, error = run_write(write)
+            intent.asker.post_message(IntentDone(intent, result, error))
+            self.app.call_from_thread(self._written)
+
+        self.app.run_worker(work, name=f"write: {type(intent).__name__}", group="store-write",
+                            thread=True, exit_on_error=False)
+
+    def _write_for(self, store: Store, intent: Intent) -> Callable[[], Any]:
+        operator = self.operator
+        if isinstance(intent, MarkItem):
+            return lambda: store.mark(intent.item_id, intent.state, operator, intent.reason)
+        if isinstance(intent, RecordVerdict):
+            outcome = intent.outcome
+            return lambda: store.verify(intent.item_id, operator, outcome.rule, outcome.passed,
+                                        outcome.evidence, mark_done=intent.mark_done)
+        if isinstance(intent, WriteNote):
+            return lambda: add_note(store, operator, intent.text)
+        if isinstance(intent, TakeOver):
+            return lambda: take_over(store, operator)
+        raise TypeError(f"no write for {type(intent).__name__}")
+

@@ -1,0 +1,73 @@
+"""What a widget asks for, and the typed answer it gets back.
+
+Widgets never write. A key that changes the record posts an ``Intent`` (it bubbles up to
+the app), ``ui.controller.Controller`` does the write off the UI thread, and the asker
+receives ``IntentDone`` carrying the same intent object, the store's typed result, or the
+reason it was not saved. The screen changes only when the store watcher sees the commit,
+so one's own change and another operator's take the same path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.dom import DOMNode
+from textual.message import Message
+
+from autus_tui.core.runbook import ItemState
+
+
+class Intent(Message):
+    """A request to change the record, posted by ``asker`` (who gets the answer)."""
+
+    def __init__(self, asker: DOMNode) -> None:
+        super().__init__()
+        self.asker = asker
+
+
+class MarkItem(Intent):
+    """Set a checklist item to ``state`` (an intent, never a toggle); N/A needs a reason."""
+
+    def __init__(self, asker: DOMNode, item_id: str, state: ItemState,
+                 reason: str | None = None) -> None:
+        super().__init__(asker)
+        self.item_id, self.state, self.reason = item_id, state, reason
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    rule: str
+    passed: bool
+    evidence: str
+
+
+class RecordVerdict(Intent):
+    """Record a verify verdict on an item and, when ``mark_done``, mark it done."""
+
+    def __init__(self, asker: DOMNode, item_id: str, outcome: VerifyOutcome,
+                 mark_done: bool) -> None:
+        super().__init__(asker)
+        self.item_id, self.outcome, self.mark_done = item_id, outcome, mark_done
+
+
+class WriteNote(Intent):
+    def __init__(self, asker: DOMNode, text: str) -> None:
+        super().__init__(asker)
+        self.text = text
+
+
+class TakeOver(Intent):
+    """This operator becomes the on-call."""
+
+
+class IntentDone(Message):
+    """The answer to ``intent``: the store's result, or ``error`` saying why not saved."""
+
+    def __init__(self, intent: Intent, result: Any = None, error: str | None = None) -> None:
+        super().__init__()
+        self.intent, self.result, self.error = intent, result, error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
