@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate configuration and checklists")
     check.add_argument("--config", metavar="FILE")
 
+    probe = commands.add_parser("probe", help="run the pre-launch probes headless")
+    probe.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    probe.add_argument("--json", action="store_true", help="print the results as JSON")
+    probe.add_argument("--slot", metavar="ID", help="only the probes of this slot's items")
+
     record = commands.add_parser("record", help="headless poller and recorder (no UI)")
     _run_flags(record)
 
@@ -89,7 +94,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = {"run", "demo", "backend", "check", "record", "report", "-h", "--help"}
+    known = {"run", "demo", "backend", "check", "probe", "record", "report", "-h", "--help"}
     if not argv or argv[0] not in known:
         argv = ["run", *argv]
     args = parser.parse_args(argv)
@@ -123,7 +128,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("configuration ok")
         print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
               f"({', '.join(runbook.sources)})")
+        from autus_tui.core.probe_config import probes_for
+
+        probes = probes_for(config, [item.id for item in runbook.items])
+        print(f"probes ok: {len(probes)} ({sum(not p.configured for p in probes)} not configured)")
         return EXIT_OK
+    if args.command == "probe":
+        from autus_tui.commands.probe import run_probe_command
+
+        return run_probe_command(args.config, args.json, args.slot)
     if args.command == "record":
         from autus_tui.recorder import run_record
 
