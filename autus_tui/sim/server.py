@@ -21,6 +21,7 @@ import contextlib
 import math
 import random
 import signal
+import ssl
 import weakref
 from collections import Counter
 from datetime import datetime, timedelta
@@ -95,7 +96,10 @@ class SimBackend:
             raise RuntimeError("the simulated backend is not running")
         return self._url
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+    ) -> str:
+        """Listen (``ssl_context``: HTTPS and WSS, e.g. a private CA in a test); the URL."""
         app = web.Application()
         app.router.add_get(METRICS_PATH, self._metrics)
         app.router.add_get(HEALTH_PATH, self._health)
@@ -106,14 +110,14 @@ class SimBackend:
                                handler_cancellation=True)
         await runner.setup()
         try:
-            await web.TCPSite(runner, host, port).start()
+            await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
         bound_host, bound_port = runner.addresses[0][:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self._url = f"http://{shown}:{bound_port}"
+        self._url = f"{'https' if ssl_context else 'http'}://{shown}:{bound_port}"
         return self._url
 
     async def stop(self) -> None:

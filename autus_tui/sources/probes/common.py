@@ -9,6 +9,7 @@ redirects)". It walks the exception's causes, since the libraries wrap the OS er
 from __future__ import annotations
 
 import errno
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -33,12 +34,18 @@ _NOT_TLS = {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "UNEXPECTED_EOF_WHIL
 _UNTRUSTED = {2, 18, 19, 20, 21, 27}  # no issuer, self-signed, chain not trusted
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+
+
 def where(url: str) -> str:
     """``host:port`` of a URL: what evidence names (a path or query may hold a token)."""
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "?", parts.port
+    except ValueError:  # a bad port in a URL quoted by an error message
+        host, port = "?", None
     shown = f"[{host}]" if ":" in host else host
-    return f"{shown}:{parts.port}" if parts.port else shown
+    return f"{shown}:{port}" if port else shown
 
 
 def describe(error: BaseException) -> str:
@@ -55,7 +62,12 @@ def describe(error: BaseException) -> str:
     for cause in causes:
         if isinstance(cause, OSError) and cause.strerror:
             return clean(cause.strerror, 80).lower()
-    return f"{type(error).__name__}: {clean(error, 120)}".rstrip(": ")
+    return redact(f"{type(error).__name__}: {clean(error, 120)}".rstrip(": "))
+
+
+def redact(text: str) -> str:
+    """Every URL in ``text`` (a library's message may quote one) as its host and port."""
+    return _URL.sub(lambda match: where(match.group()), text)
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
