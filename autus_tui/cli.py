@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate configuration and checklists")
     check.add_argument("--config", metavar="FILE")
 
+    probe = commands.add_parser("probe", help="run the pre-launch probes headless")
+    probe.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    probe.add_argument("--json", action="store_true", help="print the results as JSON")
+    probe.add_argument("--slot", metavar="ID", help="only the probes of this slot's items")
+
     record = commands.add_parser("record", help="headless poller and recorder (no UI)")
     _run_flags(record)
 
@@ -88,7 +93,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = {"run", "demo", "backend", "check", "record", "report", "-h", "--help"}
+    known = {"run", "demo", "backend", "check", "probe", "record", "report", "-h", "--help"}
     if not argv or argv[0] not in known:
         argv = ["run", *argv]
     args = parser.parse_args(argv)
@@ -119,6 +124,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from autus_tui.commands.check import run_check
 
         return run_check(config_from_args(args))
+    if args.command == "probe":
+        from autus_tui.commands.probe import run_probe_command
+
+        return run_probe_command(args.config, args.json, args.slot)
     if args.command == "record":
         from autus_tui.commands.record import run_record
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from autus_tui.commands.exit_codes import EXIT_OK
 from autus_tui.core.config import Config
+from autus_tui.core.probe_config import probes_for
 from autus_tui.services.runbook_files import load_runbooks
 
 
@@ -16,4 +17,6 @@ def run_check(config: Config) -> int:
     print("configuration ok")
     print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
           f"({', '.join(runbook.sources)})")
+    probes = probes_for(config, [item.id for item in runbook.items])
+    print(f"probes ok: {len(probes)} ({sum(not p.configured for p in probes)} not configured)")
     return EXIT_OK

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
+from autus_tui.core.probes import ProbeSpec, default_probes
 
 Layer = tuple[str, Mapping[str, Any]]
 
@@ -41,6 +42,8 @@ class BackendConfig:
     """Where metrics with ``source = "prometheus"`` are read, in Prometheus text format."""
     interval: float = 1.0
     timeout: float = 0.8
+    ca_file: str | None = None
+    """The CA bundle to trust instead of the system's (a backend behind a private CA)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Config:
     """Rehearsal pace; ``None`` when not given, so a restart keeps the stored pace."""
     webhook_url: str | None = None
     rehearsal_webhook_url: str | None = None
+    probes: tuple[ProbeSpec, ...] = field(default_factory=default_probes)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -173,6 +177,7 @@ _SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "backend": {
         "url": _url, "metrics_path": _path, "health_path": _path,
         "prometheus_path": _path, "interval": _positive, "timeout": _positive,
+        "ca_file": _text,
     },
     "launch": {"date": _date, "time": _time, "timezone": _zone},
 }
@@ -208,6 +213,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             config = replace(config, **{key: replace(getattr(config, key), **fields)})
         elif key == "metrics":
             config = replace(config, metrics=_apply_metrics(config.metrics, source, raw))
+        elif key == "probes":
+            from autus_tui.core.probe_config import parse_probes  # it imports ConfigError
+
+            config = replace(config, probes=parse_probes(source, raw, config.probes))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -302,4 +311,4 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "probes", *_TOP])

@@ -2,7 +2,9 @@
 
 Routes: ``GET /ops/v1/metrics``, ``GET /ops/v1/health``, ``WS /ops/v1/ws`` (sends
 ``{"type": "hello"}`` on connect, then echoes each text frame) and ``GET /metrics`` (the
-same values in Prometheus text format). Answers come from a scenario
+same values in Prometheus text format), and ``GET /ops/v1/version`` (``{"version":
+"v1.0.0"}``, the deployed release; set ``version`` to make two backends disagree, for
+the ``sync`` probe; faults do not touch it). Answers come from a scenario
 (``sim.scenarios``) at ``clock.now() - launch_at``; setting ``fault`` (see ``sim.faults``)
 makes the backend misbehave instead, on every data route or only on ``fault_paths``.
 The WebSocket answers 503/500 while the backend is down or a 500/503 fault is set, and
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import weakref
 from collections import Counter
 from datetime import datetime, timedelta
@@ -31,6 +34,7 @@ from autus_tui.sim.scenarios import SCENARIOS, SimState, scenario_names
 METRICS_PATH = "/ops/v1/metrics"
 HEALTH_PATH = "/ops/v1/health"
 WS_PATH = "/ops/v1/ws"
+VERSION_PATH = "/ops/v1/version"
 PROMETHEUS_PATH = "/metrics"
 
 
@@ -50,6 +54,7 @@ class SimBackend:
         self.fault_paths: frozenset[str] | None = None
         """Paths the fault applies to; None: every data route."""
         self.requests: Counter[str] = Counter()
+        self.version = "v1.0.0"
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._waiting: set[asyncio.Task[Any]] = set()
@@ -87,24 +92,28 @@ class SimBackend:
             raise RuntimeError("the simulated backend is not running")
         return self._url
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+    ) -> str:
+        """Listen (``ssl_context``: HTTPS and WSS, e.g. a private CA in a test); the URL."""
         app = web.Application()
         app.router.add_get(METRICS_PATH, self._metrics)
         app.router.add_get(HEALTH_PATH, self._health)
         app.router.add_get(PROMETHEUS_PATH, self._prometheus)
         app.router.add_get(WS_PATH, self._websocket)
+        app.router.add_get(VERSION_PATH, self._version)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
                                handler_cancellation=True)
         await runner.setup()
         try:
-            await web.TCPSite(runner, host, port).start()
+            await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
         bound_host, bound_port = runner.addresses[0][:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self._url = f"http://{shown}:{bound_port}"
+        self._url = f"{'https' if ssl_context else 'http'}://{shown}:{bound_port}"
         return self._url
 
     async def stop(self) -> None:
@@ -169,6 +178,10 @@ class SimBackend:
             request,
             lambda fault, state: faults.prometheus_reply(fault, self.stamped_metrics(state)),
         )
+
+    async def _version(self, request: web.Request) -> web.StreamResponse:
+        self.requests[request.path] += 1
+        return web.json_response({"version": self.version})
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         self.requests[request.path] += 1

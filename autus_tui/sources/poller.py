@@ -23,7 +23,8 @@ The httpx client is created once and reused (keep-alive to the backend). It uses
 ``trust_env=False``: proxy variables (HTTP_PROXY, ALL_PROXY) set for a shell on a
 bastion host point at an egress proxy that cannot reach a loopback or internal backend,
 and a control room must not start polling through one silently. A caller who needs a
-proxy or a private CA passes its own ``client`` (which ``aclose`` then leaves open).
+proxy passes its own ``client`` (which ``aclose`` then leaves open). A private CA is
+``backend.ca_file``; a bundle that cannot be read is every poll's error, not a crash.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import inspect
 import json
 import logging
 import socket
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading, read_health, read_metric
 from autus_tui.core.text import clean
+from autus_tui.sources.cafile import CAFileError, client_context
 from autus_tui.sources.prometheus import parse_exposition, read_prometheus
 
 MAX_BODY = 1 << 20
@@ -79,10 +82,18 @@ class Poller:
         self._prom_specs = [spec for spec in metrics if spec.source == "prometheus"]
         self._clock = clock
         self._owns_client = client is None
+        self._setup_error: str | None = None
+        verify: ssl.SSLContext | bool = True
+        if backend.ca_file is not None and client is None:
+            try:
+                verify = client_context(backend.ca_file)
+            except CAFileError as error:
+                self._setup_error = f"backend.ca_file: {error}"
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(backend.timeout),
             trust_env=False,
             follow_redirects=False,
+            verify=verify,
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
             headers={"Accept": "application/json, text/plain;q=0.5", "User-Agent": "autus-tui"},
         )
@@ -137,6 +148,8 @@ class Poller:
 
     async def _poll(self) -> tuple[dict[str, Reading], Health | None, str | None]:
         backend = self._backend
+        if self._setup_error is not None:
+            return {}, None, self._setup_error
         jobs = [self._fetch("metrics", backend.metrics_path)] if self._json_specs else []
         jobs.append(self._fetch("health", backend.health_path))
         if self._prom_specs and backend.prometheus_path:
