@@ -16,7 +16,7 @@ from autus_tui.core.payload import Health, Reading
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.testing import screen_text
-from autus_tui.ui.widgets.checklist.panel import ItemList
+from autus_tui.ui.widgets.checklist.parts import ItemList
 from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
 from autus_tui.ui.widgets.metrics.group_pane import GroupPane
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane

@@ -191,3 +191,40 @@ def address_parts(address: str) -> tuple[str, int]:
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     return host, int(port)
+
+
+@dataclass(frozen=True)
+class ItemVerdict:
+    """What a probe run says about one runbook item: all its probes PASS, or why not."""
+
+    item: str
+    status: Status
+    rule: str
+    """``probe backend_health, backend_websocket``: what was checked."""
+    evidence: str
+    configured: bool
+    """False when none of the item's probes has a target: nothing was checked."""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASS
+
+
+def item_verdicts(results: Iterable[ProbeResult]) -> tuple[ItemVerdict, ...]:
+    """One verdict per item the results verify, in the order the items first appear.
+
+    An item passes only when every probe attached to it ran and passed: a probe that is
+    not configured leaves the item open (WARN), it never marks it done.
+    """
+    by_item: dict[str, list[ProbeResult]] = {}
+    for found in results:
+        if found.item is not None:
+            by_item.setdefault(found.item, []).append(found)
+    verdicts = []
+    for item, mine in by_item.items():
+        evidence = "; ".join(f"{r.name} {r.status.value} {r.detail} ({r.ms} ms)" for r in mine)
+        verdicts.append(ItemVerdict(item, worst(mine),
+                                    "probe " + ", ".join(r.name for r in mine),
+                                    clean(evidence, MAX_DETAIL * 2),
+                                    any(r.configured for r in mine)))
+    return tuple(verdicts)

@@ -16,6 +16,9 @@ The line is outside text: the events pane shows it through ``ui.safe``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.pairing import holder_operator
 from autus_tui.services.recorder import LEVEL_EVENT
@@ -40,8 +43,7 @@ def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
             line += " (already so)"
         return line
     if event.kind == "checklist.verify":
-        word = "PASS" if detail.get("passed") else "FAIL"
-        return f"{who} verify {word} {subject}: {detail.get('evidence', '')}"
+        return f"{who} verify {verdict_word(detail)} {subject}: {detail.get('evidence', '')}"
     if event.kind == "note":
         text = " / ".join(line for line in str(detail.get("text", "")).splitlines() if line)
         return f"{who} note: {text[:NOTE_LIMIT]}"
@@ -55,3 +57,11 @@ def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
     if event.kind == "poller.stop":
         return f"{who} stopped polling the backend"
     return f"{who} {event.kind} {subject}".rstrip()
+
+
+def verdict_word(detail: Mapping[str, Any]) -> str:
+    """A recorded verify verdict's word: its own (a probe's WARN), else PASS or FAIL."""
+    word = detail.get("word")
+    if isinstance(word, str) and word:
+        return word
+    return "PASS" if detail.get("passed") else "FAIL"

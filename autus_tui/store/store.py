@@ -138,12 +138,15 @@ class Store:
 
     def verify(
         self, item_id: str, operator: str, rule: str, passed: bool, evidence: str,
-        *, mark_done: bool,
+        *, mark_done: bool, word: str | None = None,
     ) -> MarkResult | None:
-        """Record a verify verdict and, when ``mark_done``, mark the item done: one write."""
+        """Record a verify verdict and, when ``mark_done``, mark the item done: one write.
+        ``word``: the verdict's own word when it is not just PASS/FAIL (a probe's WARN)."""
+        detail: dict[str, Any] = {"rule": rule, "passed": passed, "evidence": evidence}
+        if word is not None:
+            detail["word"] = word
         with self.write() as tx:
-            tx.event(operator, checklist.VERIFY_KIND, item_id,
-                     {"rule": rule, "passed": passed, "evidence": evidence})
+            tx.event(operator, checklist.VERIFY_KIND, item_id, detail)
             if not mark_done:
                 return None
             return checklist.write_mark(tx.conn, tx.at, item_id, ItemState.DONE, operator, None)

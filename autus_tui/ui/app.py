@@ -45,6 +45,7 @@ from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.core.levels import Level
 from autus_tui.core.marks import Mark
 from autus_tui.core.observations import HostSample, PollResult
+from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.event_text import event_line
@@ -63,7 +64,8 @@ from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
-from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History, ItemList
+from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History
+from autus_tui.ui.widgets.checklist.parts import ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.header import ControlHeader
@@ -141,7 +143,8 @@ class ControlRoom(App[int]):
         self.day = LaunchDay.resolve(launch.date, launch.time, self.zone, clock.now())
         self.checklist = ChecklistPanel(
             ChecklistModel(runbook, self.day), clock, self.zone,
-            self.metric_history, self.stale_after, id="checklist",
+            self.metric_history, self.stale_after,
+            probes_for(config, [item.id for item in runbook.items]), id="checklist",
         )
         self.controller = Controller(self, store, config.operator, self._look_now)
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
@@ -366,6 +369,9 @@ class ControlRoom(App[int]):
                             self.action_note)
         yield SystemCommand("Timeline", "Every recorded event, newest first (t)",
                             self.action_timeline)
+        yield SystemCommand("Probe this slot",
+                            "Run every probe of the shown slot and show the results (p)",
+                            self.checklist.action_probe_slot)
         yield SystemCommand("Launch-day report",
                             "Write the day's report (Markdown) next to the database",
                             self.action_report)

@@ -14,10 +14,20 @@ from typing import Any
 
 from textual.app import App
 
+from autus_tui.core.probes import ProbeResult, item_verdicts
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note, take_over
 from autus_tui.ui import safe
-from autus_tui.ui.intents import Intent, IntentDone, MarkItem, RecordVerdict, TakeOver, WriteNote
+from autus_tui.ui.intents import (
+    Intent,
+    IntentDone,
+    MarkItem,
+    ProbeRun,
+    RecordVerdict,
+    RunProbes,
+    TakeOver,
+    WriteNote,
+)
 from autus_tui.ui.store_writes import run_write
 
 
@@ -34,9 +44,15 @@ class Controller:
             safe.toast(self.app, error, severity="error")
             intent.asker.post_message(IntentDone(intent, error=error))
             return
-        write = self._write_for(store, intent)
-
         def work() -> None:
+            if isinstance(intent, RunProbes):
+                from autus_tui.sources.probes import run_probes_sync  # only when probing
+
+                # The probes' network I/O first, outside any transaction; then the write.
+                results = tuple(run_probes_sync(intent.specs))
+                write = self._record_probes(store, intent, results)
+            else:
+                write = self._write_for(store, intent)
             result, error = run_write(write)
             intent.asker.post_message(IntentDone(intent, result, error))
             self.app.call_from_thread(self._written)
@@ -57,4 +73,22 @@ class Controller:
         if isinstance(intent, TakeOver):
             return lambda: take_over(store, operator)
         raise TypeError(f"no write for {type(intent).__name__}")
+
+    def _record_probes(self, store: Store, intent: RunProbes,
+                       results: tuple[ProbeResult, ...]) -> Callable[[], ProbeRun]:
+        operator = self.operator
+
+        def write() -> ProbeRun:
+            marks = []
+            for verdict in item_verdicts(results):
+                if not verdict.configured:
+                    continue  # nothing was checked: not a verdict worth recording
+                mark = store.verify(verdict.item, operator, verdict.rule, verdict.passed,
+                                    verdict.evidence, word=verdict.status.value,
+                                    mark_done=verdict.passed and verdict.item in intent.open_items)
+                if mark is not None:
+                    marks.append(mark)
+            return ProbeRun(results, tuple(marks))
+
+        return write
 

@@ -15,7 +15,9 @@ from typing import Any
 from textual.dom import DOMNode
 from textual.message import Message
 
+from autus_tui.core.probes import ProbeResult, ProbeSpec
 from autus_tui.core.runbook import ItemState
+from autus_tui.store import MarkResult
 
 
 class Intent(Message):
@@ -55,6 +57,24 @@ class WriteNote(Intent):
     def __init__(self, asker: DOMNode, text: str) -> None:
         super().__init__(asker)
         self.text = text
+
+
+class RunProbes(Intent):
+    """Run ``specs`` (an item's probes, or a slot's) and record each item's verdict; an
+    item in ``open_items`` whose probes all PASS is marked done (verified)."""
+
+    def __init__(self, asker: DOMNode, specs: tuple[ProbeSpec, ...],
+                 open_items: frozenset[str], *, table: bool = False) -> None:
+        super().__init__(asker)
+        self.specs, self.open_items, self.table = specs, open_items, table
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """The answer to ``RunProbes``: every result, and the marks its verdicts made."""
+
+    results: tuple[ProbeResult, ...]
+    marks: tuple[MarkResult, ...]
 
 
 class TakeOver(Intent):

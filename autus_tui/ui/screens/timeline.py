@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from autus_tui.core.runbook import Runbook
+from autus_tui.services.event_text import verdict_word
 from autus_tui.store import Event, Store, StoreError
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.footer import ControlFooter
@@ -39,7 +40,7 @@ def describe(detail: Mapping[str, Any]) -> str:
     whom a handover took over from; else key=value."""
     parts = []
     if "passed" in detail:
-        parts.append("PASS" if detail.get("passed") else "FAIL")
+        parts.append(verdict_word(detail))
     for key in ("reason", "evidence", "text"):
         if detail.get(key):
             parts.append(str(detail[key]))

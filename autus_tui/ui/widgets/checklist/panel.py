@@ -20,27 +20,38 @@ as a ``checklist.verify`` event and, on PASS, marks the item done for whoever as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.css.styles import RulesMap
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from autus_tui.core.checklist_view import ChecklistModel, SlotView
 from autus_tui.core.clock import Clock
 from autus_tui.core.marks import Mark
+from autus_tui.core.probes import ProbeSpec, for_items, item_verdicts
 from autus_tui.core.runbook import Item, ItemState
 from autus_tui.core.verify import Verdict, evaluate
 from autus_tui.store import MarkResult
 from autus_tui.ui import safe
 from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog
-from autus_tui.ui.intents import Intent, IntentDone, MarkItem, RecordVerdict, VerifyOutcome
+from autus_tui.ui.dialogs.probe_results import STATUS_STYLES as PROBE_STYLES
+from autus_tui.ui.dialogs.probe_results import ProbeResultsDialog
+from autus_tui.ui.intents import (
+    Intent,
+    IntentDone,
+    MarkItem,
+    ProbeRun,
+    RecordVerdict,
+    RunProbes,
+    VerifyOutcome,
+)
 from autus_tui.ui.widgets.checklist import render
+from autus_tui.ui.widgets.checklist.parts import Detail, ItemList, SlotStrip
 from autus_tui.ui.widgets.line import Line
 
 History = Mapping[str, Sequence[tuple[datetime, float]]]
@@ -48,114 +59,12 @@ SAYING_SAVING_AFTER = 0.1
 """Seconds a write may take before the status says "saving…"."""
 
 
-class ItemList(OptionList):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="checklist.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
-    ]
-
-    def __init__(self, *, classes: str | None = None,
-                 on_move: Callable[[], object] | None = None) -> None:
-        super().__init__(classes=classes)
-        self.on_move = on_move
-
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        # Tell the panel now, not through the OptionHighlighted message: the detail's
-        # repaint then joins the frame of the list's (~20 ms sooner at 60 fps).
-        if (self.on_move is not None and highlighted is not None
-                and not self.options[highlighted].disabled):
-            self.on_move()
-
-
-class Detail(Static):
-    """The selected item's line(s). Repaints only when its text changed. Its height is
-    set here: the tallest detail of the shown slot's items at this width (``fit_to``;
-    CSS's max-height caps it), so moving the selection with j/k never re-lays out the
-    screen, and the list above does not jump by a row from one item to the next."""
-
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(safe.Content(""), markup=False, classes=classes)
-        self._key: tuple[str, tuple[object, ...]] = ("", ())
-        self._shown = safe.Content("")
-        self._pool: list[safe.Content] = []
-        self._height: int | None = None
-        """The height set here; None: CSS's ``auto`` until the width is known."""
-
-    def show(self, content: safe.Content) -> None:
-        key = (content.plain, tuple(content.spans))
-        if key == self._key:
-            return
-        self._key, self._shown = key, content
-        self.update(content, layout=self._height is None)
-        if self._pool:
-            return  # the height already fits every detail of the slot
-        self._fit()
-
-    def fit_to(self, contents: Iterable[safe.Content]) -> None:
-        """Take the height of the tallest of ``contents`` (the slot's details)."""
-        self._pool = list(contents)
-        self._fit()
-
-    def on_resize(self) -> None:
-        self._fit()
-
-    def _fit(self) -> None:
-        # A height set in styles, not left to ``auto`` with ``update(layout=False)``: a new
-        # style always re-lays out (Textual 8 can keep a stale auto height when a layout
-        # is already pending for this widget).
-        width = self.content_size.width
-        if width <= 0:
-            return
-        rules = cast(RulesMap, self.styles)
-        cap = self.styles.max_height.cells if self.styles.max_height is not None else None
-        height = 1
-        for content in (self._shown, *self._pool):
-            height = max(height, content.get_height(rules, width))
-            if cap is not None and height >= cap:
-                height = cap
-                break
-        if height != self._height:
-            self._height = height
-            self.styles.height = height
-
-
-class SlotStrip(Static):
-    """The slot strip; re-packs its entries for its own width whenever that changes."""
-
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(safe.Content(""), markup=False, classes=classes)
-        self.views: list[SlotView] = []
-        self.shown = 0
-        self._key: tuple[object, ...] = ()
-        self._lines = 0
-
-    def show(self, views: list[SlotView], shown: int) -> None:
-        self.views, self.shown = views, shown
-        self._render_strip()
-
-    def on_resize(self) -> None:
-        # After this layout pass: a new height asked for inside it would be lost.
-        self.call_after_refresh(self._render_strip)
-
-    def _render_strip(self) -> None:
-        if not self.views:
-            return
-        content = render.strip(self.views, self.shown, self.content_size.width or 38)
-        key = (content.plain, tuple(content.spans))
-        if key != self._key:
-            # A new layout only when the strip takes another number of lines (progress
-            # changes on every mark; its line count rarely).
-            lines = content.plain.count("\n")
-            self.update(content, layout=not self._key or lines != self._lines)
-            self._key, self._lines = key, lines
-
-
 class ChecklistPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark_item", "Done/undo", id="checklist.toggle"),
         Binding("s", "not_applicable", "N/A", id="checklist.not_applicable"),
         Binding("v", "verify", "Verify", id="checklist.verify"),
+        Binding("p", "probe_slot", "Probe slot", show=False, id="checklist.probe_slot"),
         Binding("left_square_bracket", "previous_slot", "Prev slot", key_display="[",
                 show=False, id="checklist.previous_slot"),
         Binding("right_square_bracket", "next_slot", "Next slot", key_display="]",
@@ -167,10 +76,10 @@ class ChecklistPanel(Vertical):
     def __init__(
         self, model: ChecklistModel, clock: Clock,
         zone: tzinfo, history: Callable[[], History], stale_after: timedelta,
-        *, id: str | None = None,
+        probes: tuple[ProbeSpec, ...] = (), *, id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="checklist")
-        self.model = model
+        self.model, self.probes = model, probes
         self.clock, self.zone = clock, zone
         self.history, self.stale_after = history, stale_after
         self.strip = SlotStrip(classes="strip")
@@ -318,8 +227,12 @@ class ChecklistPanel(Vertical):
         item = self.selected
         if item is None:
             return
+        probes = for_items(self.probes, [item.id])
+        if probes:
+            self._probe(probes)
+            return
         if item.verify is None:
-            safe.toast(self.app, f"{item.id}: no verify rule", severity="warning")
+            safe.toast(self.app, f"{item.id}: no verify rule or probe", severity="warning")
             return
         verdict = evaluate(item.verify, self.history(), self.clock.now(),
                            stale_after=self.stale_after, zone=self.zone)
@@ -332,6 +245,36 @@ class ChecklistPanel(Vertical):
         mark_done = verdict.passed and self.model.state_of(item.id) is ItemState.OPEN
         outcome = VerifyOutcome(item.verify.text, verdict.passed, verdict.evidence)
         self._ask(RecordVerdict(self, item.id, outcome, mark_done), keep_status=True)
+
+    def action_probe_slot(self) -> None:
+        view = self.model.shown_view(self.clock.now())
+        probes = for_items(self.probes, [item.id for item in view.slot.items])
+        if not probes:
+            self.say(f"no probes in {view.slot.title}", "bold $warning")
+            return
+        self._probe(probes, table=True)
+
+    def _probe(self, probes: tuple[ProbeSpec, ...], *, table: bool = False) -> None:
+        longest = max(spec.timeout for spec in probes)
+        self.say(f"probing {len(probes)} ({', '.join(s.name for s in probes)}), "
+                 f"at most {longest:g} s…", "italic")
+        items = {spec.item for spec in probes if spec.item is not None}
+        open_items = frozenset(i for i in items if self.model.state_of(i) is ItemState.OPEN)
+        self._ask(RunProbes(self, probes, open_items, table=table), keep_status=True)
+
+    def _show_probe_run(self, intent: RunProbes, run: ProbeRun) -> None:
+        verdicts = item_verdicts(run.results)
+        if intent.table:
+            passed = sum(verdict.passed for verdict in verdicts)
+            self.say(f"probes: {passed} of {len(verdicts)} items verified")
+            self.app.push_screen(ProbeResultsDialog("Probes of this slot", run.results))
+            return
+        for verdict in verdicts:
+            style = PROBE_STYLES[verdict.status]
+            self.status.show(safe.join(safe.styled(f" {verdict.status.value} ", style), " ",
+                                       safe.plain(verdict.evidence, 200)))
+            safe.toast(self.app, verdict.evidence, title=f"probe {verdict.status.value}",
+                       severity="information" if verdict.passed else "error")
 
     # -- asking the controller ----------------------------------------------------------
 
@@ -355,7 +298,9 @@ class ChecklistPanel(Vertical):
             safe.toast(self.app, message.error, severity="error", timeout=8)
             return
         result = message.result
-        if isinstance(result, MarkResult):
+        if isinstance(message.intent, RunProbes) and isinstance(result, ProbeRun):
+            self._show_probe_run(message.intent, result)
+        elif isinstance(result, MarkResult):
             already = result.already_text(self.zone)
             if already:
                 self.say(already, "bold $warning")
