@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
+from autus_tui.core.rollback import RollbackConfig
 
 Layer = tuple[str, Mapping[str, Any]]
 
@@ -69,6 +70,7 @@ class Config:
     """Rehearsal pace; ``None`` when not given, so a restart keeps the stored pace."""
     webhook_url: str | None = None
     rehearsal_webhook_url: str | None = None
+    rollback: RollbackConfig = field(default_factory=RollbackConfig)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -208,6 +210,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             config = replace(config, **{key: replace(getattr(config, key), **fields)})
         elif key == "metrics":
             config = replace(config, metrics=_apply_metrics(config.metrics, source, raw))
+        elif key == "rollback":
+            from autus_tui.core.rollback_config import parse_rollback  # it imports ConfigError
+
+            config = replace(config, rollback=parse_rollback(source, raw, config.rollback))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -302,4 +308,4 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "rollback", *_TOP])
