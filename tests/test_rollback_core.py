@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from autus_tui.core.rollback import (
 )
 from autus_tui.core.rollback_plan import Commit, RepoFacts, build_plan, confirm_problems
 from autus_tui.core.rollback_run import clean_line
+from autus_tui.settings import load_config
 
 TAGS = ("v0.9.0", "v0.9.10", "v0.9.9", "v1.0.0")
 
@@ -103,6 +105,21 @@ def test_a_plan_with_a_failed_check_cannot_be_confirmed() -> None:
     plan = build_plan(RollbackConfig(), facts(dirty=("?? x",)))
     problems = confirm_problems(plan, ("security",), "why", "v0.9.10")
     assert [p.field for p in problems] == ["plan"] and "working tree" in str(problems[0])
+
+
+def test_rollback_steps_load_from_a_toml_file(tmp_path: Path) -> None:
+    path = tmp_path / "autus.toml"
+    path.write_text(
+        '[rollback]\nrepo = "/srv/autus"\n[[rollback.steps]]\nname = "checkout"\n'
+        'argv = ["git", "checkout", "{target}"]\ntimeout = 60\n'
+        '[[rollback.steps]]\nargv = ["make", "deploy-prod"]\ntimeout = 600\n', encoding="utf-8")
+    config = load_config(str(path), {}, {}).rollback
+    assert [s.argv for s in config.steps] == [("git", "checkout", "{target}"),
+                                              ("make", "deploy-prod")]
+    path.write_text('[[rollback.steps]]\nargv = ["make"]\ntimeout = nan\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(path), {}, {})
+    assert str(caught.value).startswith(f"{path}: rollback.steps[1].timeout: expected seconds")
 
 
 def _load(table: dict[str, Any]) -> RollbackConfig:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -25,8 +26,8 @@ from autus_tui.core.rollback_plan import Confirmation, RollbackPlan
 from autus_tui.core.rollback_run import Refused, RunRecord, RunState, Started, StepState
 from autus_tui.services.rollback_liveness import observe, runner_alive
 from autus_tui.services.rollback_plan import plan_for
-from autus_tui.services.rollback_runner import apply, cancel
-from autus_tui.store import Store
+from autus_tui.services.rollback_runner import apply, cancel, watch
+from autus_tui.store import Store, load_or_start_rehearsal_clock
 from autus_tui.store.rollbacks import get_run, lines_since, past_runs
 
 GATE = 'echo waiting; while [ ! -e "$1" ]; do sleep 0.02; done; echo gate open'
@@ -227,10 +228,23 @@ def test_the_ui_killed_or_hung_up_mid_step_leaves_the_step_finishing(
             step_running(store, run_id, 1)
             os.killpg(ui.pid, sig)
             assert ui.wait(timeout=10) == -sig
+            view = watch(store, "alice")  # a restarted UI re-attaches to the running run
+            assert view is not None and view.run.id == run_id and view.run.active
+            seen = [line.text for line in view.lines]
             gate.touch()
-            run = ended(store, run_id)
+
+            def streamed() -> RunRecord | None:
+                nonlocal view
+                assert view is not None
+                view = watch(store, "alice", run_id, view.last_line_id)
+                assert view is not None
+                seen.extend(line.text for line in view.lines)
+                return None if view.run.active else view.run
+
+            run = wait_for(streamed, 30, "the run to end while streaming")
             assert run.state is RunState.SUCCEEDED, run.outcome
-            assert "gate open" in texts(store, run_id)
+            assert seen == texts(store, run_id)  # every line once, in order
+            assert "gate open" in seen
             assert (tmp_path / "deployed.txt").read_text().strip() == "v0.9.10"
     finally:
         if ui.poll() is None:
@@ -289,7 +303,12 @@ def test_rehearsal_executes_nothing_and_records_a_dry_run(tmp_path: Path, db: Pa
     repo = make_repo(tmp_path)
     before = head(repo)
     with Store(db) as store:
+        rehearsal_day = datetime(2030, 11, 27, 8, 55, tzinfo=UTC)
+        load_or_start_rehearsal_clock(store, rehearsal_day, 60.0)
         run = ended(store, start(store, repo, rehearsal=True).id)
+        # The runner keeps the rehearsal's time: the same simulated day as the UI.
+        assert {line.at.date() for line in lines_since(store, run.id)} == {rehearsal_day.date()}
+        assert run.started_at.date() == rehearsal_day.date()
         assert run.rehearsal and run.state is RunState.SUCCEEDED
         assert head(repo) == before and git(repo, "status", "--porcelain") == ""
         assert not (tmp_path / "deployed.txt").exists()

@@ -136,6 +136,16 @@ class RunLine:
 
 
 @dataclass(frozen=True)
+class RunView:
+    """What an attached screen shows: the run and its lines after the ones it has."""
+
+    run: RunRecord
+    lines: tuple[RunLine, ...]
+    last_line_id: int
+    """Pass this back as ``after_id`` on the next poll."""
+
+
+@dataclass(frozen=True)
 class Started:
     run: RunRecord
 

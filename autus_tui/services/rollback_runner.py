@@ -11,8 +11,9 @@ UI side:
     terminal (SIGHUP) does not reach it.
   * ``cancel(store, run_id, operator)``: records the request; the runner sees it within
     about ``CANCEL_EVERY`` s, ends the step's process group and records "cancelled by X".
-  * ``observe`` (``services.rollback_liveness``): the current run, a dead runner's run
-    marked unknown. ``store.rollbacks`` has the read model (``lines_since`` to stream).
+  * ``watch(store, observer, run_id, after_id)``: the run and its new lines, to stream
+    by polling; a dead runner's run is marked unknown on the way (``observe``).
+    ``store.rollbacks`` has the rest of the read model (``past_runs`` for the timeline).
 
 Runner side (``main``): claims the run (once: a run is never executed twice), then runs
 the recorded steps in order in their folder (``services.rollback_exec``), recording
@@ -45,6 +46,7 @@ from autus_tui.core.rollback_run import (
     Refused,
     RunRecord,
     RunState,
+    RunView,
     Started,
     StartResult,
     StepRecord,
@@ -89,6 +91,8 @@ def apply(
         except OSError as error:
             rollbacks.finish_run(store, result.run.id, RunState.FAILED,
                                  f"could not start the runner process ({error.strerror})")
+            ended = rollbacks.get_run(store, result.run.id)
+            return Started(ended) if ended is not None else result
     return result
 
 
@@ -106,6 +110,20 @@ def spawn_runner(db: Path, run_id: int, env: Mapping[str, str] | None = None) ->
 
 def cancel(store: Store, run_id: int, operator: str) -> CancelResult:
     return rollbacks.request_cancel(store, run_id, operator)
+
+
+def watch(
+    store: Store, observer: str, run_id: int | None = None, after_id: int = 0,
+) -> RunView | None:
+    """The run (``run_id``, else the current one) and its lines with id > ``after_id``:
+    poll it (on ``data_version`` changes and every second or so while it is running) to
+    stream the output; a dead runner's run is marked unknown on the way."""
+    current = observe(store, observer)
+    run = current if run_id is None else rollbacks.get_run(store, run_id)
+    if run is None:
+        return None
+    lines = tuple(rollbacks.lines_since(store, run.id, after_id))
+    return RunView(run, lines, lines[-1].id if lines else after_id)
 
 
 # -- the runner process ------------------------------------------------------------------------
