@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
+from autus_tui.core.rollback import RollbackConfig
 
 Layer = tuple[str, Mapping[str, Any]]
 
@@ -73,6 +74,7 @@ class Config:
     webhook_url: str | None = None
     rehearsal_webhook_url: str | None = None
     probes: tuple[ProbeSpec, ...] = field(default_factory=default_probes)
+    rollback: RollbackConfig = field(default_factory=RollbackConfig)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -217,6 +219,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             from autus_tui.core.probe_config import parse_probes  # it imports ConfigError
 
             config = replace(config, probes=parse_probes(source, raw, config.probes))
+        elif key == "rollback":
+            from autus_tui.core.rollback_config import parse_rollback  # it imports ConfigError
+
+            config = replace(config, rollback=parse_rollback(source, raw, config.rollback))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -311,4 +317,4 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", "probes", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", *_TOP])

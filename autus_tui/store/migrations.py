@@ -23,6 +23,15 @@ Version 2 (pairing, the recorder, the report):
   poll_minutes     per-minute counts of folded polls: polls, errors, health statuses.
   leases           named leases (one poller per database), times in real epoch seconds.
   presence         who is attached (operator, role, host, pid), real epoch seconds.
+
+Rollbacks (``store.rollbacks``):
+  rollback_runs    one row per run: who, when, why, conditions JSON, from/to, plan
+                   fingerprint, rehearsal, state, runner pid/host/start/heartbeat (real
+                   epoch seconds), cancel request, outcome, notice. A partial UNIQUE index
+                   on ``state = 'running'`` is the lock: one running rollback per database.
+  rollback_steps   the confirmed steps of a run (argv JSON, cwd, timeout) and each one's
+                   result: state, exit code, duration (real seconds), pid, message.
+  rollback_lines   every output line of a run, with its step, clock time and stream.
 """
 
 from __future__ import annotations
@@ -122,9 +131,67 @@ def _v2_polls_leases_presence(db: sqlite_utils.Database) -> None:
         )""")
 
 
+def _rollbacks(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE rollback_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_by TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            conditions TEXT NOT NULL DEFAULT '[]',
+            from_version TEXT NOT NULL,
+            target TEXT NOT NULL,
+            repo TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            rehearsal INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL CHECK (state IN
+                ('running', 'succeeded', 'failed', 'cancelled', 'unknown')),
+            runner_pid INTEGER,
+            runner_host TEXT NOT NULL DEFAULT '',
+            runner_started REAL,
+            heartbeat REAL,
+            cancel_requested_by TEXT NOT NULL DEFAULT '',
+            cancel_requested_at TEXT,
+            ended_at TEXT,
+            outcome TEXT NOT NULL DEFAULT '',
+            notice TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE UNIQUE INDEX rollback_runs_one_running ON rollback_runs (state)"
+               " WHERE state = 'running'")
+    db.execute("""
+        CREATE TABLE rollback_steps (
+            run_id INTEGER NOT NULL REFERENCES rollback_runs(id),
+            step INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            argv TEXT NOT NULL,
+            cwd TEXT NOT NULL,
+            timeout REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running',
+                'succeeded', 'failed', 'timeout', 'cancelled', 'skipped', 'unknown')),
+            started_at TEXT,
+            ended_at TEXT,
+            exit_code INTEGER,
+            duration REAL,
+            pid INTEGER,
+            message TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (run_id, step)
+        )""")
+    db.execute("""
+        CREATE TABLE rollback_lines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES rollback_runs(id),
+            step INTEGER,
+            at TEXT NOT NULL,
+            stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'system')),
+            text TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX rollback_lines_run ON rollback_lines (run_id, id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_events_marks_meta,
     _v2_polls_leases_presence,
+    _rollbacks,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
