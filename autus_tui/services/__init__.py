@@ -1,0 +1,1 @@
+"""What every process runs over a store."""
