@@ -123,6 +123,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("configuration ok")
         print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
               f"({', '.join(runbook.sources)})")
+        from autus_tui.services.incident_files import load_matrix
+
+        matrix = load_matrix(config)
+        print(f"incident matrix ok: {len(matrix.severities)} severities, "
+              f"{len(matrix.rows)} situations ({matrix.source})")
         return EXIT_OK
     if args.command == "record":
         from autus_tui.recorder import run_record

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autus_tui.core.escalation import EscalationPolicy, parse_escalation
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 
@@ -69,6 +70,7 @@ class Config:
     """Rehearsal pace; ``None`` when not given, so a restart keeps the stored pace."""
     webhook_url: str | None = None
     rehearsal_webhook_url: str | None = None
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -208,6 +210,8 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             config = replace(config, **{key: replace(getattr(config, key), **fields)})
         elif key == "metrics":
             config = replace(config, metrics=_apply_metrics(config.metrics, source, raw))
+        elif key == "escalation":
+            config = replace(config, escalation=parse_escalation(source, raw, config.escalation))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -302,4 +306,4 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "escalation", *_TOP])

@@ -10,7 +10,7 @@ seed replays a morning exactly. No I/O here; ``sim.server`` serves what this ret
   30-50 %, service memory 40-60 %.
 - ``spike``: calm until T+2 min, then error rate and response time climb into WARN
   (T+3..T+4.5), CRIT on all four judged metrics (T+5..T+8), back to WARN (T+8.5..T+9.5)
-  and OK from T+10.5 on. Memory follows the DB pool's pressure (WARN/CRIT near its peak).
+  and OK from T+10.5 on. The service's memory stays calm.
 - ``outage``: from T+1 min for 35 minutes health says ``down`` and metrics answer 503;
   then the backend recovers. Gate events do not count while it is down.
 - ``slow``: calm values, every answer 10 s late. ``hostile``: calm values with a bad
@@ -229,7 +229,7 @@ def _spike(elapsed: timedelta, seed: int) -> SimState:
         avg_response_ms=response * rng.uniform(0.96, 1.04),
         gate_failures=max(0, round(failures + rng.uniform(-1, 1))),
         db_used=min(DB_POOL, round(DB_POOL * min(99.5, db + rng.uniform(-0.5, 0.5)) / 100)),
-        memory_pct=min(97.0, m.memory_pct + max(0.0, db - 50) * 0.9),
+        memory_pct=m.memory_pct,
     )
     payload = _payload(m)
     return SimState(payload, _spike_health(m, _worst_level(payload)))

@@ -5,8 +5,9 @@ threads and change detection, ``store.db`` for file safety and permissions,
 ``store.migrations`` for the schema, ``store.events`` for the append-only log,
 ``store.checklist`` for marks, ``store.meta`` for the shared rehearsal clock,
 ``store.samples`` for recorded polls and their rollups, ``store.lease`` for the one
-poller per file, ``store.presence`` for who is attached and ``store.notes`` for notes
-and handovers.
+poller per file, ``store.presence`` for who is attached, ``store.notes`` for notes
+and handovers, ``store.incidents`` (and ``store.incident_records``) for incidents and
+their fired levels, and ``store.outbox`` for notifications waiting to be sent.
 """
 
 from autus_tui.store.checklist import Mark, MarkResult
