@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -186,41 +188,59 @@ def test_escalate_now_fires_the_next_level_at_once_with_its_reason(tmp_path: Pat
         assert "L3 CTO / 최종 의사결정자 paged, escalated now by alice: now L3" in notice
 
 
-def test_two_operators_acknowledging_at_once_one_wins_the_other_is_told(tmp_path: Path) -> None:
+def race(first: Callable[[], incidents.IncidentResult],
+         second: Callable[[], incidents.IncidentResult]) -> list[incidents.IncidentResult]:
+    """Run both at the same moment from two threads (each with its own Store)."""
+    barrier = threading.Barrier(2)
+    results: list[incidents.IncidentResult] = []
+
+    def run(call: Callable[[], incidents.IncidentResult]) -> None:
+        barrier.wait()
+        results.append(call())
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(results) == 2
+    return results
+
+
+def test_two_operators_at_once_one_wins_the_other_is_told(tmp_path: Path) -> None:
     clock = FixedClock(T0 + 11 * MIN)  # 09:41 in Seoul
     path = tmp_path / "launch.db"
     with Store(path, clock) as a, Store(path, clock) as b:
-        incident = declare(a)
-        for attempt in range(5):
-            if attempt:
-                incident = declare(a, situation=f"서버 다운 {attempt}")
-            barrier = threading.Barrier(2)
-            results: dict[str, incidents.IncidentResult] = {}
-
-            def ack(store: Store, who: str, incident_id: int = incident.id,
-                    barrier: threading.Barrier = barrier,
-                    results: dict[str, incidents.IncidentResult] = results) -> None:
-                barrier.wait()
-                results[who] = incidents.acknowledge(store, incident_id, who)
-
-            threads = [threading.Thread(target=ack, args=(a, "alice")),
-                       threading.Thread(target=ack, args=(b, "bob"))]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(10)
-            winners = [who for who, result in results.items() if result.done]
-            assert len(winners) == 1
-            loser = "bob" if winners == ["alice"] else "alice"
-            assert results[loser].already_text(SEOUL) == \
-                f"already acknowledged by {winners[0]} at 09:41"
-            seen = {store_name: incidents.get(store, incident.id) for store_name, store in
-                    (("a", a), ("b", b))}
-            assert seen["a"] == seen["b"]  # both screens agree
-            assert seen["a"] is not None and seen["a"].acknowledged_by == winners[0]
+        for attempt in range(4):
+            incident = declare(a, situation=f"서버 다운 {attempt}")
+            acks = race(partial(incidents.acknowledge, a, incident.id, "alice"),
+                        partial(incidents.acknowledge, b, incident.id, "bob"))
+            [won] = [r for r in acks if r.done]
+            [lost] = [r for r in acks if not r.done]
+            winner = won.incident.acknowledged_by
+            assert lost.already_text(SEOUL) == f"already acknowledged by {winner} at 09:41"
+            assert incidents.get(a, incident.id) == incidents.get(b, incident.id)  # both agree
             events = [e for e in a.timeline(kinds=["incident.acknowledge"])
                       if e.subject == incident.subject]
             assert sorted(bool(e.detail.get("already")) for e in events) == [False, True]
+
+            fixes = race(partial(incidents.resolve, a, incident.id, "alice", "A"),
+                         partial(incidents.resolve, b, incident.id, "bob", "B"))
+            [won] = [r for r in fixes if r.done]
+            [lost] = [r for r in fixes if not r.done]
+            assert lost.incident.resolution == won.incident.resolution
+            assert lost.already_text(SEOUL) == \
+                f"already resolved by {won.incident.resolved_by} at 09:41"
+
+            situation = f"DB 연결 실패 {attempt}"
+            declared = race(
+                partial(incidents.declare, a, "alice", severity="심각", situation=situation,
+                        policy=POLICY),
+                partial(incidents.declare, b, "bob", severity="심각", situation=situation,
+                        policy=POLICY))
+            assert sorted(r.done for r in declared) == [False, True]
+            assert declared[0].incident.id == declared[1].incident.id  # one incident
+        assert len(incidents.all_incidents(a)) == 8
 
 
 def test_hostile_text_is_stored_and_returned_literally(tmp_path: Path) -> None:
@@ -266,3 +286,20 @@ def test_the_policy_is_copied_in_when_declared(tmp_path: Path) -> None:
         assert outbox.notices(store)[0].text.startswith(
             f"[rehearsal] AUTUS incident #{incident.id} 심각 · 서버 다운 — P1 Ops &lt;team&gt;")
         assert SECRET_PATH not in outbox.notices(store)[0].text
+
+
+def test_the_unique_firing_row_decides_who_notifies(tmp_path: Path) -> None:
+    """Both processes computed L1 as due from what they read; only one insert lands."""
+    clock = FixedClock(T0)
+    path = tmp_path / "launch.db"
+    with Store(path, clock) as a, Store(path, clock) as b:
+        declare(a)
+        seen_a, seen_b = incidents.open_incidents(a)[0], incidents.open_incidents(b)[0]
+        due = incidents.Due(0, 0, T0, False, "schedule")
+        with a.write() as tx:
+            first = incidents.fire(tx, seen_a, due)
+        with b.write() as tx:
+            second = incidents.fire(tx, seen_b, due)  # b's view is stale: L1 looks unfired
+        assert first is not None and second is None
+        assert len(outbox.notices(b)) == 1
+        assert len(b.timeline(kinds=["incident.level"])) == 1

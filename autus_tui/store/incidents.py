@@ -54,7 +54,7 @@ from autus_tui.store.incident_records import (
 from autus_tui.store.store import Store, Transaction
 
 __all__ = [
-    "Already", "Fired", "Incident", "IncidentResult", "IncidentView", "acknowledge",
+    "Already", "Due", "Fired", "Incident", "IncidentResult", "IncidentView", "acknowledge",
     "all_incidents", "declare", "escalate_now", "fire", "get", "open_incidents", "open_views",
     "read_incidents", "reopen", "resolve", "view",
 ]
