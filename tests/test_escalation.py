@@ -20,8 +20,8 @@ from autus_tui.core.escalation import (
     due_now,
     ladder,
     late_grace,
-    policy_from_json,
 )
+from autus_tui.core.escalation_config import policy_from_json
 
 T0 = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)  # 09:30 in Seoul
 MIN = timedelta(minutes=1)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from autus_tui.core.escalation import EscalationPolicy, parse_escalation
+from autus_tui.core.escalation import EscalationPolicy
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 
@@ -211,6 +211,8 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
         elif key == "metrics":
             config = replace(config, metrics=_apply_metrics(config.metrics, source, raw))
         elif key == "escalation":
+            from autus_tui.core.escalation_config import parse_escalation  # imports ConfigError
+
             config = replace(config, escalation=parse_escalation(source, raw, config.escalation))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)

@@ -10,10 +10,9 @@ Configuration (``[escalation]``, parsed by ``parse_escalation``)::
     ]
     reminder_minutes = 10     # optional: the top level again every 10 min while unresolved
 
-The default is the seed's path ("15분 / 30분 내 해결 불가"). Offsets strictly increase (the
-first may be 0), no name or who is empty, no minute is negative, NaN, or past a day;
-errors are ``ConfigError`` naming the key, e.g. ``escalation.levels[2].minutes`` (levels
-are counted from 1, as a person reads the list).
+The default is the seed's path ("15분 / 30분 내 해결 불가"). ``core.escalation_config``
+parses and checks it (offsets increase, none empty, no negative minute: ``ConfigError``
+naming the key).
 
 The ladder of one incident is a pure function of what is stored (``LadderState``: when it
 was declared, the policy copied in then, the levels fired and when, resolved / reopened)
@@ -31,15 +30,11 @@ and the clock's ``now``:
 from __future__ import annotations
 
 import enum
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-MAX_LEVELS = 10
-MAX_MINUTES = 24 * 60.0
-MAX_NAME, MAX_WHO = 40, 120
 LATE_GRACE = timedelta(seconds=30)
 REASON_SCHEDULE, REASON_ESCALATE, REASON_REMINDER = "schedule", "escalate", "reminder"
 
@@ -75,120 +70,6 @@ class EscalationPolicy:
         return {"levels": [{"name": lvl.name, "who": lvl.who, "minutes": lvl.minutes}
                            for lvl in self.levels],
                 "reminder_minutes": self.reminder_minutes}
-
-
-# -- parsing ------------------------------------------------------------------------------
-
-
-def parse_escalation(
-    source: str, raw: object, base: EscalationPolicy | None = None
-) -> EscalationPolicy:
-    """The ``[escalation]`` table over ``base`` (keys it does not set stay as they were)."""
-    from autus_tui.core.config import ConfigError  # config imports this module
-
-    def fail(key: str, problem: str) -> ConfigError:
-        return ConfigError(source, key, problem)
-
-    policy = base or EscalationPolicy()
-    if not isinstance(raw, Mapping):
-        raise fail("escalation", f"expected a table, got {raw!r}")
-    for key in raw:
-        if key not in ("levels", "reminder_minutes"):
-            raise fail(f"escalation.{key}", "unknown key (known: levels, reminder_minutes)")
-    levels = policy.levels
-    if "levels" in raw:
-        try:
-            levels = _levels(raw["levels"])
-        except _Problem as problem:
-            raise fail(problem.key, problem.text) from None
-    reminder = policy.reminder_minutes
-    if "reminder_minutes" in raw:
-        try:
-            reminder = _minutes(raw["reminder_minutes"], minimum=1.0)
-        except _Problem as problem:
-            raise fail("escalation.reminder_minutes", problem.text) from None
-    return EscalationPolicy(levels, reminder)
-
-
-def policy_from_json(doc: object) -> EscalationPolicy:
-    """An incident's stored policy; ``ValueError`` when it does not hold together."""
-    if not isinstance(doc, Mapping):
-        raise ValueError("the stored policy is not an object")
-    raw_reminder = doc.get("reminder_minutes")
-    try:
-        levels = _levels(doc.get("levels"))
-        reminder = None if raw_reminder is None else _minutes(raw_reminder, minimum=1.0)
-    except _Problem as problem:
-        raise ValueError(f"{problem.key or 'reminder_minutes'}: {problem.text}") from None
-    return EscalationPolicy(levels, reminder)
-
-
-class _Problem(Exception):
-    def __init__(self, key: str, text: str) -> None:
-        super().__init__(text)
-        self.key, self.text = key, text
-
-
-def _levels(raw: object) -> tuple[LadderLevel, ...]:
-    key = "escalation.levels"
-    if not isinstance(raw, list) or not raw:
-        raise _Problem(key, "expected a list of at least one {name, who, minutes}, "
-                            f"got {_show(raw)}")
-    if len(raw) > MAX_LEVELS:
-        raise _Problem(key, f"at most {MAX_LEVELS} levels, got {len(raw)}")
-    levels: list[LadderLevel] = []
-    for number, entry in enumerate(raw, 1):
-        where = f"{key}[{number}]"
-        if not isinstance(entry, Mapping):
-            raise _Problem(where, f"expected a table {{name, who, minutes}}, got {_show(entry)}")
-        for name in entry:
-            if name not in ("name", "who", "minutes"):
-                raise _Problem(f"{where}.{name}", "unknown key (known: name, who, minutes)")
-        for name in ("name", "who", "minutes"):
-            if name not in entry:
-                raise _Problem(f"{where}.{name}", "required (an empty level pages nobody)")
-        level_name = _text(entry["name"], f"{where}.name", MAX_NAME)
-        who = _text(entry["who"], f"{where}.who", MAX_WHO)
-        try:
-            minutes = _minutes(entry["minutes"], minimum=0.0)
-        except _Problem as problem:
-            raise _Problem(f"{where}.minutes", problem.text) from None
-        if levels and minutes <= levels[-1].minutes:
-            before = levels[-1]
-            raise _Problem(f"{where}.minutes",
-                           f"{minutes:g} is not after {before.name}'s {before.minutes:g}: "
-                           "the offsets must increase level by level")
-        if any(level.name == level_name for level in levels):
-            raise _Problem(f"{where}.name", f"duplicate level name {level_name!r}")
-        levels.append(LadderLevel(level_name, who, minutes))
-    return tuple(levels)
-
-
-def _text(raw: object, key: str, limit: int) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise _Problem(key, f"expected non-empty text, got {_show(raw)}")
-    if len(raw.strip()) > limit:
-        raise _Problem(key, f"at most {limit} characters, got {len(raw.strip())}")
-    return raw.strip()
-
-
-def _minutes(raw: object, *, minimum: float) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise _Problem("", f"expected a number of minutes, got {_show(raw)}")
-    value = float(raw)
-    if not math.isfinite(value):
-        raise _Problem("", f"expected a finite number of minutes, got {raw!r}")
-    if value < minimum:
-        word = "negative" if value < 0 else "too small"
-        raise _Problem("", f"{value:g} is {word} (at least {minimum:g} minutes)")
-    if value > MAX_MINUTES:
-        raise _Problem("", f"{value:g} is more than a day ({MAX_MINUTES:g} minutes)")
-    return value
-
-
-def _show(raw: object) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # -- the ladder of one incident -------------------------------------------------------------

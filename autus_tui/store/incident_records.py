@@ -26,8 +26,8 @@ from autus_tui.core.escalation import (
     LadderLevel,
     LadderState,
     ladder,
-    policy_from_json,
 )
+from autus_tui.core.escalation_config import policy_from_json
 from autus_tui.store import outbox
 from autus_tui.store.events import from_text
 from autus_tui.store.outbox import DeliverySummary
