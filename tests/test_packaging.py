@@ -19,6 +19,7 @@ def test_wheel_ships_styles_and_runbook_and_runs_from_another_folder(tmp_path: P
     names = zipfile.ZipFile(wheel).namelist()
     assert "autus_tui/styles/control_room.tcss" in names
     assert "autus_tui/checklists/launch-day.toml" in names
+    assert "autus_tui/checklists/incident-matrix.toml" in names
 
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)

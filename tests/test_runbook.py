@@ -85,6 +85,7 @@ def test_packaged_runbook_slots_items_and_rules() -> None:
     assert rules["Afterimage 첫 기록 확인"] == "afterimage_rate > 0"
     assert rules["에러율 < 1% 확인"] == "error_rate < 1"
     assert rules["응답 시간 모니터링"] == "avg_response < 500"
+    assert rules["메모리 사용량 확인"] == "memory_pct < 80"  # the service's memory, not the host's
     assert all(re.fullmatch(r"[a-z0-9.-]+", item.id) for item in book.items)
     assert book.rollback is not None
     assert book.rollback.steps[0].command == "git tag -l 'v1.0*'"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from autus_tui.commands.exit_codes import EXIT_OK
 from autus_tui.core.config import Config
 from autus_tui.core.probe_config import probes_for
+from autus_tui.services.incident_files import load_matrix
 from autus_tui.services.runbook_files import load_runbooks
 
 
@@ -19,4 +20,7 @@ def run_check(config: Config) -> int:
           f"({', '.join(runbook.sources)})")
     probes = probes_for(config, [item.id for item in runbook.items])
     print(f"probes ok: {len(probes)} ({sum(not p.configured for p in probes)} not configured)")
+    matrix = load_matrix(config)
+    print(f"incident matrix ok: {len(matrix.severities)} severities, "
+          f"{len(matrix.rows)} situations ({matrix.source})")
     return EXIT_OK

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autus_tui.core.escalation import EscalationPolicy
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
@@ -75,6 +76,7 @@ class Config:
     rehearsal_webhook_url: str | None = None
     probes: tuple[ProbeSpec, ...] = field(default_factory=default_probes)
     rollback: RollbackConfig = field(default_factory=RollbackConfig)
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -223,6 +225,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             from autus_tui.core.rollback_config import parse_rollback  # it imports ConfigError
 
             config = replace(config, rollback=parse_rollback(source, raw, config.rollback))
+        elif key == "escalation":
+            from autus_tui.core.escalation_config import parse_escalation  # imports ConfigError
+
+            config = replace(config, escalation=parse_escalation(source, raw, config.escalation))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -317,4 +323,4 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", "escalation", *_TOP])

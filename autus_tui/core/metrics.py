@@ -59,4 +59,9 @@ def default_metrics() -> tuple[MetricSpec, ...]:
         MetricSpec("db_connections", "DB Connections", "db_connections.used",
                    per="db_connections.max", unit="%", thresholds=Thresholds(80, 95),
                    maximum=100),
+        # The service's memory use (Ops API v1 ``memory_pct``), for 메모리 경고 and the
+        # 12:00 check 메모리 사용량 확인. The seed gives no figures for memory: 80 / 90 %
+        # are ours, in the spirit of its DB pool line (80 / 95 %).
+        MetricSpec("memory_pct", "Memory", "memory_pct", unit="%",
+                   thresholds=Thresholds(80, 90), maximum=100),
     )

@@ -10,7 +10,10 @@ the holder records, and a level change is recorded once, whoever is attached. Wh
 lease is lost it stops polling; on a clean exit it releases the lease, so another
 process takes over at once (after a ``kill -9``: within TTL + 1 s).
 
-It also heartbeats this process's presence row (``store.presence``, every 2 s, removed
+Every step (1 s) it also runs the escalation step (``services.escalation_firing.fire_due``:
+levels due fire once across all processes), and a ``Notifier`` task delivers the outbox,
+so the ladder and its notices go on with no screen open. It also heartbeats this
+process's presence row (``store.presence``, every 2 s, removed
 on exit) and, while holding, folds raw polls older than 2 h into minute rollups, one
 bounded batch a minute.
 
@@ -42,6 +45,8 @@ from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
 from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
+from autus_tui.services.escalation_firing import fire_due
+from autus_tui.services.notifier import Notifier
 from autus_tui.store import StoreBusy, StoreError, presence, samples
 from autus_tui.store import lease as leases
 from autus_tui.store.store import Store, Transaction
@@ -120,6 +125,8 @@ class Recorder:
 
     async def run(self) -> None:
         next_beat = next_fold = 0.0
+        notifier = asyncio.create_task(Notifier(self.store, self.config, self.holder).run(),
+                                       name="recorder-notifier")
         try:
             while not self._stopping.is_set():
                 now = self.real()
@@ -131,10 +138,14 @@ class Recorder:
                     await self._io(samples.fold_old, self.store, self.config.metrics,
                                    self.clock.now(), self.keep)
                     next_fold = now + self.fold_every
+                await self._io(fire_due, self.store, self.clock)
                 await self._pause()
             if self.error is not None:
                 raise self.error
         finally:
+            notifier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await notifier
             await self._stop_polling(None)
             with contextlib.suppress(StoreError):
                 released = await asyncio.to_thread(

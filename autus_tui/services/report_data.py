@@ -1,6 +1,6 @@
 """Reading the database into the report and the handover summary (the I/O half).
 
-``collect_report`` gathers ``core.report.ReportData`` (checklist marks, per-metric
+``collect_report`` gathers ``core.day_report.ReportData`` (checklist marks, per-metric
 figures from ``store.samples.day_buckets``, level-change and note events);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.

@@ -6,7 +6,9 @@ threads and change detection, ``store.db`` for file safety and permissions,
 ``store.checklist`` for marks, ``store.meta`` for the shared rehearsal clock,
 ``store.samples`` for recorded polls and their rollups, ``store.lease`` for the one
 poller per file, ``store.presence`` for who is attached, ``store.notes`` for notes
-and handovers and ``store.rollbacks`` for rollback runs and their one-run lock.
+and handovers, ``store.rollbacks`` for rollback runs and their one-run lock,
+``store.incidents`` (and ``store.incident_records``) for incidents and
+their fired levels, and ``store.outbox`` for notifications waiting to be sent.
 """
 
 from autus_tui.core.marks import Mark

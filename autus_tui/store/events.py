@@ -9,7 +9,9 @@ Kinds are dotted words, the first part naming the area: ``checklist.done``,
 ``checklist.na``, ``checklist.undo``, ``checklist.verify`` (the UI's ``v``),
 ``clock.start``, ``clock.set``, ``clock.speed`` (``store.meta``), ``note``, ``handover``
 (``store.notes``), ``poller.start``, ``poller.stop`` (``store.lease``), ``metric.level``
-(``recorder``); incidents and rollbacks will add ``incident.*`` and ``rollback.*``.
+(``recorder``), ``incident.declare`` / ``.acknowledge`` / ``.level`` / ``.escalate`` /
+``.reminder`` / ``.resolve`` / ``.reopen`` (``store.incidents``), ``notify.sent`` /
+``.retry`` / ``.failed`` / ``.skipped`` (``store.outbox``); rollbacks will add ``rollback.*``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Version 2 (pairing, the recorder, the report):
   leases           named leases (one poller per database), times in real epoch seconds.
   presence         who is attached (operator, role, host, pid), real epoch seconds.
 
-Rollbacks (``store.rollbacks``):
+Version 3 (rollbacks, ``store.rollbacks``):
   rollback_runs    one row per run: who, when, why, conditions JSON, from/to, plan
                    fingerprint, rehearsal, state, runner pid/host/start/heartbeat (real
                    epoch seconds), cancel request, outcome, notice. A partial UNIQUE index
@@ -32,6 +32,16 @@ Rollbacks (``store.rollbacks``):
   rollback_steps   the confirmed steps of a run (argv JSON, cwd, timeout) and each one's
                    result: state, exit code, duration (real seconds), pid, message.
   rollback_lines   every output line of a run, with its step, clock time and stream.
+Version 4 (incidents and the escalation timer, the notification outbox):
+  incidents        one row per declared incident: who declared it, when, severity,
+                   situation and response as typed, the escalation policy copied in (JSON),
+                   who acknowledged / resolved / reopened it and when (``store.incidents``).
+  incident_levels  one row per level fired (``seq`` 0) or reminder (``seq`` 1, 2, ...);
+                   UNIQUE (incident_id, level, seq): the row a process manages to insert
+                   decides who notifies, so each fires once across all processes.
+  outbox           notifications waiting for the team channel (``store.outbox``): text,
+                   rehearsal or live, state, attempts, the next try and the claim of the
+                   process sending it (real epoch seconds), the last error (host only).
 """
 
 from __future__ import annotations
@@ -131,7 +141,7 @@ def _v2_polls_leases_presence(db: sqlite_utils.Database) -> None:
         )""")
 
 
-def _rollbacks(db: sqlite_utils.Database) -> None:
+def _v3_rollbacks(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE rollback_runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -186,12 +196,69 @@ def _rollbacks(db: sqlite_utils.Database) -> None:
             text TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX rollback_lines_run ON rollback_lines (run_id, id)")
+def _v4_incidents_outbox(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            declared_at TEXT NOT NULL,
+            declared_by TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            situation TEXT NOT NULL,
+            response TEXT NOT NULL DEFAULT '',
+            policy TEXT NOT NULL,
+            rehearsal INTEGER NOT NULL DEFAULT 0,
+            acknowledged_by TEXT,
+            acknowledged_at TEXT,
+            resolved_by TEXT,
+            resolved_at TEXT,
+            resolution TEXT,
+            reopened_by TEXT,
+            reopened_at TEXT,
+            reopen_from INTEGER NOT NULL DEFAULT -1,
+            reopens INTEGER NOT NULL DEFAULT 0,
+            event_id INTEGER REFERENCES events(id)
+        )""")
+    db.table("incidents").create_index(["resolved_at"])
+    db.execute("""
+        CREATE TABLE incident_levels (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            level INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            due TEXT NOT NULL,
+            at TEXT NOT NULL,
+            late INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL,
+            by TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            event_id INTEGER REFERENCES events(id),
+            UNIQUE (incident_id, level, seq)
+        )""")
+    db.execute("""
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            rehearsal INTEGER NOT NULL DEFAULT 0,
+            dedupe TEXT UNIQUE,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try REAL NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claim_until REAL NOT NULL DEFAULT 0,
+            last_error TEXT,
+            done_at TEXT
+        )""")
+    db.table("outbox").create_index(["state", "next_try"])
+    db.table("outbox").create_index(["subject"])
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_events_marks_meta,
     _v2_polls_leases_presence,
-    _rollbacks,
+    _v3_rollbacks,
+    _v4_incidents_outbox,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -11,7 +11,7 @@ State changes in exactly three places, all on the app's message loop:
   polls go to ``apply_poll``, new events to the events pane, an open timeline or
   handover view reloads.
 
-Polling. With a store (and ``poll=True``) the app runs a ``Recorder`` (``ui.pairing``)
+Polling. With a store (and ``poll=True``) the app runs a ``Recorder`` (``services.pairing``)
 as a task: it holds the database's poller lease when it can — one poller per database,
 whichever process — writes each poll, and beats this process's presence. The backend
 is never polled for the screen directly, so two processes on one file show the same
