@@ -27,7 +27,7 @@ from autus_tui.core.rollback_run import Refused, RunRecord, RunState, Started, S
 from autus_tui.services.rollback_liveness import observe, runner_alive
 from autus_tui.services.rollback_planning import plan_for
 from autus_tui.services.rollback_runner import apply, cancel, watch
-from autus_tui.store import Store, load_or_start_rehearsal_clock
+from autus_tui.store import Store, load_or_start_rehearsal_clock, outbox
 from autus_tui.store.rollbacks import get_run, lines_since, past_runs
 
 GATE = 'echo waiting; while [ ! -e "$1" ]; do sleep 0.02; done; echo gate open'
@@ -112,6 +112,9 @@ def test_apply_checks_out_v0_9_10_and_runs_make_deploy_prod(tmp_path: Path, db: 
         assert run.condition_labels == ("전체 서비스 30분 이상 중단",)
         kinds = [e.kind for e in store.events_since(0) if e.kind.startswith("rollback.")]
         assert kinds == ["rollback.start", *["rollback.step"] * 3, "rollback.finish"]
+        # The internal notification waits in the outbox for the live channel.
+        assert [(n.text, n.rehearsal) for n in outbox.notices(store)] == [
+            ("v1.0.0 → v0.9.10 롤백 완료", False)]
 
 
 def test_a_failing_step_stops_the_rest(tmp_path: Path, db: Path) -> None:
@@ -126,6 +129,8 @@ def test_a_failing_step_stops_the_rest(tmp_path: Path, db: Path) -> None:
         assert not (tmp_path / "deployed.txt").exists()
         boom = [line for line in lines_since(store, run.id) if line.text == "boom"]
         assert [(line.step, line.stream) for line in boom] == [(1, "stderr")]
+        (notice,) = outbox.notices(store)  # the team hears of a failed rollback too
+        assert notice.text.startswith("v1.0.0 → v0.9.10 롤백 failed: step 2 (step2) exited 3")
 
 
 def test_a_step_past_its_timeout_has_its_whole_group_killed(tmp_path: Path, db: Path) -> None:
@@ -316,6 +321,8 @@ def test_rehearsal_executes_nothing_and_records_a_dry_run(tmp_path: Path, db: Pa
         assert "would run: git checkout v0.9.10" in out and "would run: make deploy-prod" in out
         assert [s.exit_code for s in run.steps] == [0, 0, 0]
         assert run.notice == "v1.0.0 → v0.9.10 롤백 완료"  # for the rehearsal webhook only
+        assert [(n.text, n.rehearsal) for n in outbox.notices(store)] == [
+            ("v1.0.0 → v0.9.10 롤백 완료", True)]
 
 
 def test_hostile_output_is_recorded_without_escapes_or_bidi(tmp_path: Path, db: Path) -> None:

@@ -38,6 +38,7 @@ from autus_tui.core.rollback_run import (
     StepState,
     clean_line,
 )
+from autus_tui.store import outbox
 from autus_tui.store.events import from_text, to_text
 from autus_tui.store.store import Store
 
@@ -155,10 +156,16 @@ def finish_run(
             (state.value, to_text(tx.at), outcome, notice, run_id)).rowcount == 1
         if changed:
             _end_steps(tx.conn, run_id, StepState.SKIPPED)
-            started_by = tx.conn.execute("SELECT started_by FROM rollback_runs WHERE id = ?",
-                                         (run_id,)).fetchone()[0]
+            started_by, from_version, target, rehearsal = tx.conn.execute(
+                "SELECT started_by, from_version, target, rehearsal FROM rollback_runs"
+                " WHERE id = ?", (run_id,)).fetchone()
             tx.event(started_by, "rollback.finish", str(run_id),
                      {"state": state.value, "outcome": outcome, "notice": notice})
+            # The team channel hears of every end, in the same transaction as the end itself:
+            # the seed's completion text on success, what happened otherwise.
+            text = notice or f"{from_version} → {target} 롤백 {state.value}: {outcome}"
+            outbox.enqueue(tx, text=text, rehearsal=bool(rehearsal),
+                           dedupe=f"rollback:{run_id}", subject=str(run_id))
         return changed
 
 
