@@ -194,10 +194,11 @@ async def test_prometheus_endpoint_parses_and_matches_the_json(calm: Room) -> No
     assert samples[("autus_error_rate_pct", ())] == doc["error_rate_pct"]
     assert samples[("autus_db_connections_used", ())] == doc["db_connections"]["used"]
     assert samples[("autus_db_connections_max", ())] == doc["db_connections"]["max"]
+    assert samples[("autus_memory_pct", ())] == doc["memory_pct"]
     for kind in ("observe", "ring", "lock"):
         key = ("autus_gate_events_total", (("kind", kind),))
         assert samples[key] == doc["gate_events"][kind]
-    assert len(samples) == 10
+    assert len(samples) == 11
 
 
 async def test_websocket_says_hello_and_echoes(calm: Room) -> None:

@@ -24,13 +24,14 @@ def test_the_payload_has_exactly_the_ops_api_v1_fields() -> None:
     assert metrics is not None
     assert set(metrics) == {
         "active_users", "gate_events", "gate_failures", "afterimage_per_min",
-        "error_rate_pct", "avg_response_ms", "db_connections",
+        "error_rate_pct", "avg_response_ms", "db_connections", "memory_pct",
     }
     assert set(metrics["gate_events"]) == set(KINDS)
     assert set(metrics["db_connections"]) == {"used", "max"}
     assert all(isinstance(metrics["gate_events"][k], int) for k in KINDS)
     assert isinstance(metrics["active_users"], int)
     assert isinstance(metrics["error_rate_pct"], float)
+    assert 40 <= metrics["memory_pct"] <= 60  # the service's memory, calm
     # Every default pane can read it without a problem.
     assert all(read_metric(metrics, spec).ok for spec in default_metrics())
 

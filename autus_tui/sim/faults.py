@@ -149,6 +149,7 @@ _GAUGES = (
     ("autus_avg_response_ms", "Average response time, milliseconds.", "avg_response_ms"),
     ("autus_db_connections_used", "DB connections in use.", "db_connections.used"),
     ("autus_db_connections_max", "DB connection pool size.", "db_connections.max"),
+    ("autus_memory_pct", "Service memory use, percent.", "memory_pct"),
 )
 
 

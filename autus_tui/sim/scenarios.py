@@ -7,10 +7,10 @@ seed replays a morning exactly. No I/O here; ``sim.server`` serves what this ret
 
 - ``calm``: a healthy launch morning. A dozen users before launch, ramping towards
   ~1,200 after it; error rate 0.2-0.5 %, response 120-250 ms, no gate failures, DB pool
-  30-50 %.
+  30-50 %, service memory 40-60 %.
 - ``spike``: calm until T+2 min, then error rate and response time climb into WARN
   (T+3..T+4.5), CRIT on all four judged metrics (T+5..T+8), back to WARN (T+8.5..T+9.5)
-  and OK from T+10.5 on.
+  and OK from T+10.5 on. Memory follows the DB pool's pressure (WARN/CRIT near its peak).
 - ``outage``: from T+1 min for 35 minutes health says ``down`` and metrics answer 503;
   then the backend recovers. Gate events do not count while it is down.
 - ``slow``: calm values, every answer 10 s late. ``hostile``: calm values with a bad
@@ -86,6 +86,7 @@ class _Morning:
     avg_response_ms: float
     gate_failures: int
     db_used: int
+    memory_pct: float = 50.0
 
 
 def _rng(seed: int, second: int) -> random.Random:
@@ -145,6 +146,7 @@ def _morning(second: int, seed: int, paused: tuple[float, float] | None = None) 
         avg_response_ms=min(250.0, max(120.0, 135 + 70 * load + rng.uniform(-15, 15))),
         gate_failures=0,
         db_used=round(DB_POOL * min(0.5, max(0.3, 0.31 + 0.15 * load + rng.uniform(-0.01, 0.01)))),
+        memory_pct=min(60.0, max(40.0, 42 + 15 * load + rng.uniform(-1.5, 1.5))),
     )
 
 
@@ -158,6 +160,7 @@ def _payload(m: _Morning) -> dict[str, Any]:
         "error_rate_pct": round(m.error_rate_pct, 2),
         "avg_response_ms": round(m.avg_response_ms, 1),
         "db_connections": {"used": m.db_used, "max": DB_POOL},
+        "memory_pct": round(m.memory_pct, 1),
     }
 
 
@@ -226,6 +229,7 @@ def _spike(elapsed: timedelta, seed: int) -> SimState:
         avg_response_ms=response * rng.uniform(0.96, 1.04),
         gate_failures=max(0, round(failures + rng.uniform(-1, 1))),
         db_used=min(DB_POOL, round(DB_POOL * min(99.5, db + rng.uniform(-0.5, 0.5)) / 100)),
+        memory_pct=min(97.0, m.memory_pct + max(0.0, db - 50) * 0.9),
     )
     payload = _payload(m)
     return SimState(payload, _spike_health(m, _worst_level(payload)))
