@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 
@@ -132,5 +133,27 @@ async def test_the_outage_at_speed_60_on_a_stored_clock_is_down_for_35_real_seco
             for second in (0.55, 1, 10, 30.5, 35.45):  # 09:01:03 .. 09:35:57
                 assert await answers(second) == (503, "down"), second
             assert await answers(35.55) == (200, "ok")  # 09:36:03
+    finally:
+        await backend.stop()
+
+
+async def test_the_server_drops_open_websockets_and_refuses_new_ones_while_down() -> None:
+    clock = FixedClock(LAUNCH + timedelta(hours=1, minutes=2, seconds=30))  # 10:02:30: up
+    backend = SimBackend("websocket-unstable", seed=1, clock=clock, launch_at=LAUNCH)
+    url = await backend.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            socket = await session.ws_connect(url + "/ops/v1/ws")
+            assert (await socket.receive_json(timeout=5)) == {"type": "hello"}
+            clock.moment += timedelta(seconds=35)  # 10:03:05: in the 20 s it is down
+            message = await socket.receive(timeout=5)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(url + "/ops/v1/ws")
+            assert refused.value.status == 503
+            clock.moment += timedelta(seconds=20)  # 10:03:25: back
+            again = await session.ws_connect(url + "/ops/v1/ws")
+            assert (await again.receive_json(timeout=5)) == {"type": "hello"}
+            await again.close()
     finally:
         await backend.stop()
