@@ -44,20 +44,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="simulated backend + control room, rehearsal database in a temp dir"
     )
-    demo.add_argument("--scenario", default="spike", help="calm, spike, outage, ...")
+    demo.add_argument("--scenario", default="spike", metavar="NAME|FILE",
+                      help="calm, spike, outage, launch-day, ... or a scenario file")
     demo.add_argument("--speed", type=float, default=1.0, metavar="FACTOR")
     demo.add_argument("--operator", metavar="NAME")
 
     backend = commands.add_parser("backend", help="run the simulated AUTUS backend")
     backend.add_argument("--host", default="127.0.0.1")
     backend.add_argument("--port", type=int, default=8765)
-    backend.add_argument("--scenario", default="calm")
+    backend.add_argument("--scenario", default="calm", metavar="NAME|FILE")
     backend.add_argument("--seed", type=int, default=None)
-    backend.add_argument("--speed", type=float, default=1.0, metavar="FACTOR",
+    backend.add_argument("--config", metavar="FILE", help="TOML configuration ([launch])")
+    backend.add_argument("--db", metavar="FILE",
+                         help="follow the rehearsal clock stored in this database")
+    backend.add_argument("--clock", metavar="ISO-DATETIME",
+                         help="launch-day time to start from (default: the scenario's start)")
+    backend.add_argument("--speed", type=float, default=None, metavar="FACTOR",
                          help="scenario time runs this much faster than real time")
 
     check = commands.add_parser("check", help="validate configuration and checklists")
     check.add_argument("--config", metavar="FILE")
+    check.add_argument("--scenario", metavar="NAME|FILE",
+                       help="validate this scenario file only")
 
     probe = commands.add_parser("probe", help="run the pre-launch probes headless")
     probe.add_argument("--config", metavar="FILE", help="TOML configuration file")
@@ -121,8 +129,10 @@ def _silence_stdout() -> None:
 def _dispatch(args: argparse.Namespace) -> int:
     """Hand over to the subcommand's module (imported here: only what it needs loads)."""
     if args.command == "check":
-        from autus_tui.commands.check import run_check
+        from autus_tui.commands.check import run_check, run_check_scenario
 
+        if args.scenario is not None:
+            return run_check_scenario(args.scenario)
         return run_check(config_from_args(args))
     if args.command == "probe":
         from autus_tui.commands.probe import run_probe_command
@@ -139,7 +149,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "backend":
         from autus_tui.commands.backend import serve_forever
 
-        return serve_forever(args.host, args.port, args.scenario, args.seed, args.speed)
+        return serve_forever(args.host, args.port, args.scenario, args.seed, args.speed,
+                             clock=args.clock, db=args.db, config_file=args.config)
     if args.command == "demo":
         from autus_tui.commands.demo import run_demo
 

@@ -2,15 +2,22 @@
 
 Starts the simulated backend in-process on a free loopback port and points the control
 room at it in REHEARSAL mode, with a rehearsal database in a temporary directory (removed
-on exit) whose stored clock both share, so the scenario plays on the header's time. The
-clock starts a little before the interesting part of each scenario, on launch day (today
-in the launch timezone), so something happens within a minute at speed 1:
+on exit) whose stored clock both share, so the scenario plays on the header's time and
+``--speed`` compresses both. ``--scenario`` is a shipped name or a scenario file
+(``sim.scenarios.load_scenario``); the clock starts at the file's ``start`` on launch day
+(today in the launch timezone), a little before the first event, so something happens
+within a minute at speed 1:
 
-- ``spike``  09:02:00 — error rate crosses 1 % (WARN) about 30 s in, CRIT about 2.5 min in
-  (scenario keys: T+2 .. T+10.5 min), recovered by about 09:10:30;
+- ``spike``  09:02:00 — error rate crosses 1 % (WARN) about 30 s in, CRIT about 2.5 min in,
+  recovered by about 09:11;
 - ``outage`` 09:00:30 — health down and metrics 503 from 09:01:00 for 35 minutes;
-- ``calm``   08:59:30 — users ramp up after 09:00;
-- any other scenario (``slow``, ``hostile``) starts at 09:00:00.
+- ``calm``   08:59:30 — users ramp up after 09:00 (also ``slow`` and ``hostile``);
+- ``launch-day`` 08:59:30 — the first event (an error spike) at 09:20;
+- one file per incident-matrix row (``server-down``, ``db-failure``, ...) 09:59, the
+  incident at 10:00.
+
+Exit 2 for an unknown scenario (naming the known ones) or a bad speed, 1 for a scenario
+file that is wrong (one line naming the file and key) or an unusable database.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import math
 import tempfile
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autus_tui.commands.console import say_error
 from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
@@ -27,8 +35,8 @@ from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 
-DEMO_START = {"spike": time(9, 2, 0), "outage": time(9, 0, 30), "calm": time(8, 59, 30)}
-DEFAULT_DEMO_START = time(9, 0, 0)
+if TYPE_CHECKING:
+    from autus_tui.sim.scenarios import Scenario
 
 
 def launch_moment(launch: LaunchConfig, at: time, now: datetime | None = None) -> datetime:
@@ -39,11 +47,17 @@ def launch_moment(launch: LaunchConfig, at: time, now: datetime | None = None) -
 
 
 def run_demo(scenario: str, speed: float, operator: str | None) -> int:
-    from autus_tui.sim.scenarios import SCENARIOS, scenario_names
+    from autus_tui.core.scenario_file import ScenarioError
+    from autus_tui.sim.scenarios import UnknownScenario, load_scenario
 
-    if scenario not in SCENARIOS:
-        _error(f"unknown scenario {scenario!r} (known: {scenario_names()})")
+    try:
+        played = load_scenario(scenario, LaunchConfig().time)
+    except UnknownScenario as error:
+        _error(str(error))
         return EXIT_USAGE
+    except ScenarioError as error:
+        _error(str(error))
+        return EXIT_FAIL
     if not math.isfinite(speed) or speed <= 0:
         _error(f"--speed must be a number above 0, got {speed:g}")
         return EXIT_USAGE
@@ -53,7 +67,7 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
         operator = login_name()
     with tempfile.TemporaryDirectory(prefix="autus-demo-") as folder:
         try:
-            return asyncio.run(_demo(scenario, speed, operator, Path(folder)))
+            return asyncio.run(_demo(played, speed, operator, Path(folder)))
         except StoreError as error:
             _error(str(error))
             return EXIT_FAIL
@@ -62,9 +76,9 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
             return 1
 
 
-async def _demo(scenario: str, speed: float, operator: str, folder: Path) -> int:
+async def _demo(scenario: Scenario, speed: float, operator: str, folder: Path) -> int:
     launch = LaunchConfig()
-    start = launch_moment(launch, DEMO_START.get(scenario, DEFAULT_DEMO_START))
+    start = launch_moment(launch, scenario.start)
     store = Store(folder / "rehearsal.db")
     try:
         clock = load_or_start_rehearsal_clock(store, start, speed, operator=operator)
@@ -73,7 +87,7 @@ async def _demo(scenario: str, speed: float, operator: str, folder: Path) -> int
         store.close()
 
 
-async def _demo_on(store: Store, clock: ScaledClock, scenario: str, speed: float,
+async def _demo_on(store: Store, clock: ScaledClock, scenario: Scenario, speed: float,
                    operator: str, start: datetime) -> int:
     from autus_tui.sim.server import SimBackend
     from autus_tui.ui.app import ControlRoom

@@ -8,6 +8,9 @@ shares one simulated time and a restart continues it: ``--clock`` (a naive time 
 in the launch timezone) restarts it there, ``--speed`` changes its pace; without either a
 restart keeps the stored time and pace.
 
+The file is marked live or rehearsal for good when first opened (``store.mode``); a
+rehearsal file opened live, or a live one as a rehearsal, raises ``StoreError``.
+
 A database that cannot be used raises ``StoreError`` (nothing is overwritten); callers
 turn it into one line on stderr. No Textual here: ``autus-tui record`` is headless.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 from autus_tui.core.clock import Clock, WallClock
 from autus_tui.core.config import Config
 from autus_tui.store import Store, load_or_start_rehearsal_clock, resolve_db_path
+from autus_tui.store.mode import claim_mode
 
 __all__ = ["open_store"]
 
@@ -24,6 +28,11 @@ __all__ = ["open_store"]
 def open_store(config: Config) -> tuple[Store, Clock]:
     """The database of this run and the clock every write and the header use."""
     store = Store(resolve_db_path(config.db, config.rehearsal), WallClock())
+    try:
+        claim_mode(store, config.rehearsal)
+    except BaseException:
+        store.close()
+        raise
     if not config.rehearsal:
         return store, store.clock
     start = config.clock

@@ -7,8 +7,14 @@ same values in Prometheus text format), and ``GET /ops/v1/version`` (``{"version
 the ``sync`` probe; faults do not touch it). Answers come from a scenario
 (``sim.scenarios``) at ``clock.now() - launch_at``; setting ``fault`` (see ``sim.faults``)
 makes the backend misbehave instead, on every data route or only on ``fault_paths``.
-The WebSocket answers 503/500 while the backend is down or a 500/503 fault is set, and
-is otherwise unaffected by faults. ``requests`` counts requests per path, on arrival.
+The WebSocket answers 503/500 while the backend is down (or the scenario drops the
+WebSocket) or a 500/503 fault is set, and is otherwise unaffected by faults; open sockets
+are closed when the scenario's WebSocket goes down. ``requests`` counts requests per
+path, on arrival.
+
+``scenario`` is a name (``sim.scenarios.load_scenario``, launch at 09:00) or a loaded
+``Scenario`` (a file, another launch time). ``clock`` may be any ``Clock``, including
+one that follows a database's stored rehearsal clock; it is read on every answer.
 
 ``SimBackend`` runs inside the caller's event loop (tests, ``autus-tui demo``);
 ``commands.backend`` serves it as ``autus-tui backend``.
@@ -17,6 +23,7 @@ is otherwise unaffected by faults. ``requests`` counts requests per path, on arr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import ssl
 import weakref
@@ -29,19 +36,21 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from autus_tui.core.clock import Clock, WallClock
 from autus_tui.sim import faults
 from autus_tui.sim.faults import SLOW_SECONDS, Reply
-from autus_tui.sim.scenarios import SCENARIOS, SimState, scenario_names
+from autus_tui.sim.scenarios import Scenario, SimState, load_scenario
 
 METRICS_PATH = "/ops/v1/metrics"
 HEALTH_PATH = "/ops/v1/health"
 WS_PATH = "/ops/v1/ws"
 VERSION_PATH = "/ops/v1/version"
 PROMETHEUS_PATH = "/metrics"
+WATCH_SECONDS = 0.1
+"""How often open WebSockets are checked against the scenario (real seconds)."""
 
 
 class SimBackend:
     def __init__(
         self,
-        scenario: str = "calm",
+        scenario: str | Scenario = "calm",
         seed: int | None = None,
         clock: Clock | None = None,
         launch_at: datetime | None = None,
@@ -59,25 +68,29 @@ class SimBackend:
         self._url: str | None = None
         self._waiting: set[asyncio.Task[Any]] = set()
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self._watcher: asyncio.Task[None] | None = None
 
     # -- what it says -------------------------------------------------------------------
 
     @property
     def scenario(self) -> str:
-        return self._scenario
+        return self._scenario.name
 
     @scenario.setter
-    def scenario(self, name: str) -> None:
-        if name not in SCENARIOS:
-            raise ValueError(f"unknown scenario {name!r} (known: {scenario_names()})")
-        self._scenario = name
+    def scenario(self, scenario: str | Scenario) -> None:
+        """A name or file (``UnknownScenario``/``ScenarioError``, both ``ValueError``)."""
+        self._scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
+
+    @property
+    def played(self) -> Scenario:
+        return self._scenario
 
     @property
     def elapsed(self) -> timedelta:
         return self.clock.now() - self.launch_at
 
     def state(self) -> SimState:
-        return SCENARIOS[self._scenario].state(self.elapsed, self.seed)
+        return self._scenario.state(self.elapsed, self.seed)
 
     def stamped_metrics(self, state: SimState) -> dict[str, Any] | None:
         if state.metrics is None:
@@ -111,12 +124,18 @@ class SimBackend:
             await runner.cleanup()
             raise
         self._runner = runner
+        self._watcher = asyncio.create_task(self._watch_sockets())
         bound_host, bound_port = runner.addresses[0][:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         self._url = f"{'https' if ssl_context else 'http'}://{shown}:{bound_port}"
         return self._url
 
     async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         for task in list(self._waiting):
             task.cancel()
         for socket in list(self._sockets):
@@ -187,7 +206,7 @@ class SimBackend:
         self.requests[request.path] += 1
         state = self.state()
         fault = self._fault_for(request.path, state)
-        if fault in ("500", "503") or state.metrics is None:
+        if fault in ("500", "503") or state.metrics is None or state.websocket_down:
             status = 500 if fault == "500" else 503
             return web.Response(status=status, text="service unavailable")
         socket = web.WebSocketResponse(heartbeat=30)
@@ -198,3 +217,13 @@ class SimBackend:
             if message.type is WSMsgType.TEXT:
                 await socket.send_str(message.data)
         return socket
+
+    async def _watch_sockets(self) -> None:
+        """Close open WebSockets while the scenario says the WebSocket is down."""
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            if not self._sockets:
+                continue
+            if self.state().websocket_down:
+                for socket in list(self._sockets):
+                    await socket.close(code=WSCloseCode.GOING_AWAY, message=b"dropped")

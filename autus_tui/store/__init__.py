@@ -4,6 +4,7 @@
 threads and change detection, ``store.db`` for file safety and permissions,
 ``store.migrations`` for the schema, ``store.events`` for the append-only log,
 ``store.checklist`` for marks, ``store.meta`` for the shared rehearsal clock,
+``store.mode`` for the live-or-rehearsal mark every file keeps for good,
 ``store.samples`` for recorded polls and their rollups, ``store.lease`` for the one
 poller per file, ``store.presence`` for who is attached, ``store.notes`` for notes
 and handovers, ``store.rollbacks`` for rollback runs and their one-run lock,

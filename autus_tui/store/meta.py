@@ -12,7 +12,8 @@ builds the same ``ScaledClock`` from them, so they share one simulated time.
     ``speed`` different from the stored one re-anchors it at the current simulated time
     and changes pace from there (``clock.speed``).
 Reading and writing happen in one write transaction, so two processes starting at once
-agree on one clock. A process already attached notices a restart through
+agree on one clock. That transaction also marks the file a rehearsal for good, and
+refuses a live one (``store.mode``). A process already attached notices a restart through
 ``data_version`` and re-reads it with ``read_rehearsal_clock``.
 """
 
@@ -25,6 +26,7 @@ from datetime import datetime
 
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.store.events import from_text, to_text
+from autus_tui.store.mode import claim_in
 from autus_tui.store.store import Store
 
 ORIGIN_REAL, ORIGIN_SIM, SPEED = "rehearsal.origin_real", "rehearsal.origin_sim", "rehearsal.speed"
@@ -57,6 +59,7 @@ def load_or_start_rehearsal_clock(
     if start is not None and start.tzinfo is None:
         raise ValueError("the rehearsal start must be timezone-aware")
     with store.write() as tx:
+        claim_in(tx.conn, store.path, rehearsal=True)
         stored = _stored(tx.conn, real)
         now_real = real()
         if start is not None:
