@@ -125,10 +125,9 @@ def test_record_stops_and_says_so_when_its_file_is_deleted(tmp_path: Path) -> No
 
 
 def _damaged_database(path: Path) -> None:
-    with Store(path) as store:
-        with store.write() as tx:
-            for number in range(3000):
-                tx.event("kim", "note", "", {"text": f"note {number} " + "x" * 200})
+    with Store(path) as store, store.write() as tx:
+        for number in range(3000):
+            tx.event("kim", "note", "", {"text": f"note {number} " + "x" * 200})
     size = path.stat().st_size
     with path.open("r+b") as handle:
         handle.seek((size // 2) // 4096 * 4096)

@@ -3,9 +3,9 @@
 Before anything is written, the file is checked: a folder, a FIFO or device, an
 unreadable file, a file that is not SQLite (random bytes, a text file), a damaged one
 (``file_guard.quick_check``), the ``-wal``/``-shm`` of a deleted file, or the SQLite
-database of another program is refused with a ``StoreError`` naming the file, and not one byte of it is changed. A
-database whose schema (``PRAGMA user_version``) is newer than this code is refused too.
-Only then are WAL mode and the migrations applied.
+database of another program is refused with a ``StoreError`` naming the file, and not
+one byte of it is changed. A database whose schema (``PRAGMA user_version``) is newer
+than this code is refused too. Only then are WAL mode and the migrations applied.
 
 Permissions. Pairing operators share one account (the usual case on a launch host: two
 SSH sessions as the same user) or a group. A folder this code creates is 0o700 and a new
