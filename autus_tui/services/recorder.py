@@ -148,8 +148,9 @@ class Recorder:
 
     async def _renew(self, now: float) -> None:
         try:
-            held = await asyncio.to_thread(leases.hold, self.store, self.holder, now,
-                                           ttl=self.ttl, operator=self.operator)
+            held = await asyncio.to_thread(  # stamped after any wait for the lock
+                leases.hold, self.store, self.holder, ttl=self.ttl, operator=self.operator,
+                real=self.real)
         except StoreBusy:
             held = self.holding and now < self._expires  # keep going while it is live
         if held:
