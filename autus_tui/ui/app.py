@@ -26,6 +26,7 @@ palette has those and the launch-day report.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -52,7 +53,7 @@ from autus_tui.services.event_text import event_line
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
-from autus_tui.store import Store
+from autus_tui.store import Store, StoreError
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.note import NoteDialog
@@ -243,9 +244,23 @@ class ControlRoom(App[int]):
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
         self._announce(self.dashboard.tick(now))
+        self._recheck_pairing()
         self._show_panes()
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
             self._show_host()
+
+    def _show_pairing(self, pairing: Pairing) -> None:
+        self.query_one(ControlHeader).show_pairing(
+            pairing.others, pairing.poller, pairing.polling_here,
+            known=pairing.poller is not None or self.recorder is not None,
+            retrying=pairing.here_state == "retrying")
+
+    def _recheck_pairing(self) -> None:
+        """On the tick: a lease or presence row ages out with no commit to announce it."""
+        if self.store is None:
+            return
+        with contextlib.suppress(StoreError):  # the watcher says what is wrong with it
+            self._show_pairing(read_pairing(self.store, self.recorder))
 
     def on_poller_stopped(self, message: PollerStopped) -> None:
         if not self.is_running:
@@ -267,9 +282,7 @@ class ControlRoom(App[int]):
             self.checklist.show_marks(marks, first=message.first)
         pairing = state.get("pairing")
         if isinstance(pairing, Pairing):
-            self.query_one(ControlHeader).show_pairing(
-                pairing.others, pairing.poller, pairing.polling_here,
-                known=pairing.poller is not None or self.recorder is not None)
+            self._show_pairing(pairing)
         self.apply_polls(state.get("polls") or [], announce=not message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
