@@ -103,6 +103,11 @@ class Store:
                 self._writer.close()
                 release(self.path)
 
+    @property
+    def lost(self) -> StoreReplaced | None:
+        """Set once the path was found naming another file (or none): writing has ended."""
+        return self._file.lost
+
     def check_file(self) -> None:
         """Raise ``StoreReplaced`` if the path no longer names the file opened (from then
         on every write is refused too); see ``store.file_guard``."""

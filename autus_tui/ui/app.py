@@ -89,6 +89,8 @@ HOST_FALLBACK = 1.5
 """Seconds without a host read after which the tick reads the host itself."""
 HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
 EXPORT_WORDS = {"report": "launch-day report", "handover": "handover"}
+LOST_TOAST_SECONDS = 7 * 24 * 3600.0
+"""A deleted or replaced database is said until the app ends."""
 HEADER_WIDE_COLUMNS = 120
 FOOTER_ROOMY_COLUMNS = 100
 """Below this many columns the footer is compact and leaves out the palette hint."""
@@ -161,6 +163,7 @@ class ControlRoom(App[int]):
                 "polls": PollFeed(store),
             })
         self._marks_shown: dict[str, Mark] | None = None
+        self._db_error_shown: str | None = None
         self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
@@ -249,6 +252,20 @@ class ControlRoom(App[int]):
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
             self._show_host()
 
+    def _database_error(self, error: str) -> None:
+        """Said once per distinct error (the watcher retries every 0.25 s); a file deleted
+        or replaced under us is said on every screen until the app ends: nothing more can
+        be saved."""
+        if error == self._db_error_shown:
+            return
+        self._db_error_shown = error
+        lost = self.store.lost if self.store is not None else None
+        self._announce([Announcement(self.clock.now(), f"database: {error}", Level.STALE,
+                                     toast=lost is None)])
+        if lost is not None:
+            safe.toast(self, str(lost), title="DATABASE GONE: nothing more is saved",
+                       severity="error", timeout=LOST_TOAST_SECONDS)
+
     def _show_pairing(self, pairing: Pairing) -> None:
         self.query_one(ControlHeader).show_pairing(
             pairing.others, pairing.poller, pairing.polling_here,
@@ -263,8 +280,8 @@ class ControlRoom(App[int]):
             self._show_pairing(read_pairing(self.store, self.recorder))
 
     def on_poller_stopped(self, message: PollerStopped) -> None:
-        if not self.is_running:
-            return
+        if not self.is_running or (self.store is not None and self.store.lost is not None):
+            return  # a lost file is said once, by _database_error
         self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
                                      toast=True)])
 
@@ -272,9 +289,9 @@ class ControlRoom(App[int]):
         if not self.is_running:
             return  # shutting down: the screens are gone, a late read has nowhere to go
         if message.error:
-            self._announce([Announcement(self.clock.now(), f"database: {message.error}",
-                                         Level.STALE, toast=True)])
+            self._database_error(message.error)
             return
+        self._db_error_shown = None
         state = message.state
         marks = state.get("marks")
         if marks is not None and (message.first or marks != self._marks_shown):
