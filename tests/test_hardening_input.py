@@ -140,3 +140,16 @@ def test_an_operator_name_is_cleaned_and_capped_where_it_is_stored(tmp_path: Pat
     for stored in (mark.operator, event.operator):
         assert len(stored) <= OPERATOR_LIMIT
         assert stored.startswith("김") and "\x1b" not in stored and "\u202e" not in stored
+
+
+# -- 8. a health status is matched after it is cleaned ------------------------------------------
+
+
+def test_a_health_status_wrapped_in_control_sequences_still_reads_down() -> None:
+    from autus_tui.core.payload import read_health
+
+    health = read_health({"status": "\x1b]0;x\x07down\x1b[2J", "message": "\u202eok"})
+    assert health.status == "down"
+    assert health.message == "ok"
+    assert read_health({"status": "\u200bdegraded"}).status == "degraded"
+    assert read_health({"status": "fine"}).status == "unknown"
