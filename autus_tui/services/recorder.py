@@ -47,6 +47,7 @@ from autus_tui.core.observations import PollResult
 from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.services.retry import RETRY_FIRST, RETRY_MOST, Backoff
+from autus_tui.services.shared_clock import follow
 from autus_tui.store import StoreBusy, StoreError, StoreReplaced, presence, samples
 from autus_tui.store import lease as leases
 from autus_tui.store.store import Store, Transaction
@@ -172,6 +173,8 @@ class Recorder:
         if self._fault is not None:  # a poll write failed since the last round
             fault, self._fault = self._fault, None
             raise fault
+        if follow(self.clock) is not None:  # another process changed the shared clock
+            self.follow_pace()
         if now >= self._next_beat:
             await self._io(presence.beat, self.store, self.member, now)
             self._next_beat = now + self.beat_every
@@ -180,6 +183,12 @@ class Recorder:
             await self._io(samples.fold_old, self.store, self.config.metrics,
                            self.clock.now(), self.keep)
             self._next_fold = now + self.fold_every
+
+    def follow_pace(self) -> None:
+        """The clock's pace changed: stale windows are in clock time, so they change too."""
+        self.stale_after = stale_seconds(self.config, self.clock)
+        for tracker in self._trackers.values():
+            tracker.stale_after = timedelta(seconds=self.stale_after)
 
     async def _failed(self, now: float, error: StoreError) -> None:
         """Stop polling (its writes fail too) and try again later, saying so once."""

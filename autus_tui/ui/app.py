@@ -50,9 +50,11 @@ from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.event_text import event_line
+from autus_tui.services.launch_day import day_note, stored_launch_date
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
+from autus_tui.services.shared_clock import follow
 from autus_tui.store import Store, StoreError
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
@@ -143,7 +145,9 @@ class ControlRoom(App[int]):
             runbook = load_runbooks(config)
         self.runbook = runbook
         launch = config.launch
-        self.day = LaunchDay.resolve(launch.date, launch.time, self.zone, clock.now())
+        stored_day = stored_launch_date(store) if store is not None else None
+        self.day = LaunchDay.resolve(stored_day or launch.date, launch.time, self.zone,
+                                     clock.now())
         self.checklist = ChecklistPanel(
             ChecklistModel(runbook, self.day), clock, self.zone,
             self.metric_history, self.stale_after,
@@ -198,6 +202,9 @@ class ControlRoom(App[int]):
         if self.watcher is not None:
             self.watcher.start(self)
         self.checklist.focus_items()
+        note = day_note(self.day.date, self.clock.now(), self.config)
+        if note is not None and self.store is not None:
+            self._announce([Announcement(self.clock.now(), note)])
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         if self.recorder is not None:
             self._recorder_task = RecorderTask(
@@ -247,6 +254,7 @@ class ControlRoom(App[int]):
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
         self._announce(self.dashboard.tick(now))
+        self._follow_clock()
         self._recheck_pairing()
         self._show_panes()
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
@@ -265,6 +273,21 @@ class ControlRoom(App[int]):
         if lost is not None:
             safe.toast(self, str(lost), title="DATABASE GONE: nothing more is saved",
                        severity="error", timeout=LOST_TOAST_SECONDS)
+
+    def _follow_clock(self) -> None:
+        """Another process restarted the shared rehearsal clock or changed its pace:
+        everything reads the clock object, only what derives from the pace is redone."""
+        if follow(self.clock) is None:
+            return
+        self.stale_after = stale_after(self.config, self.clock.speed)
+        for tracker in self.dashboard.trackers.values():
+            tracker.stale_after = self.stale_after
+        self.checklist.stale_after = self.stale_after
+        if self.recorder is not None:
+            self.recorder.follow_pace()
+        now = self.clock.now()
+        self.query_one(ControlHeader).show_time(now)
+        self.checklist.show_time(now)
 
     def _show_pairing(self, pairing: Pairing) -> None:
         self.query_one(ControlHeader).show_pairing(
@@ -292,6 +315,8 @@ class ControlRoom(App[int]):
             self._database_error(message.error)
             return
         self._db_error_shown = None
+        if any(event.kind.startswith("clock.") for event in message.events):
+            self._follow_clock()  # at once, not at the next tick
         state = message.state
         marks = state.get("marks")
         if marks is not None and (message.first or marks != self._marks_shown):
