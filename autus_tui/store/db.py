@@ -34,7 +34,8 @@ import platformdirs
 
 from autus_tui.core.config import UNKNOWN_HOME
 from autus_tui.core.text import clean
-from autus_tui.store.errors import StoreBusy, StoreError
+from autus_tui.store.errors import StoreBusy as StoreBusy  # re-exported: callers import
+from autus_tui.store.errors import StoreError as StoreError  # them from here too
 from autus_tui.store.file_guard import quick_check, refuse_not_regular, refuse_orphan_journal
 from autus_tui.store.migrations import APPLICATION_ID, LATEST_VERSION, SchemaTooNew, migrate
 
