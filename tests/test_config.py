@@ -114,7 +114,8 @@ def test_check_exit_codes(tmp_path: Path) -> None:
     bad = run_cli("check", "--config", str(bad_path))
     assert bad.returncode == 1
     assert bad.stderr.strip() == (
-        f"autus-tui: {bad_path}: backend.interval: expected a number above 0, got -1"
+        f"autus-tui: {bad_path}: backend.interval: expected a number above 0 and at most "
+        "3600 s, got -1"
     )
     assert "Traceback" not in bad.stderr
     assert run_cli("check", "--nonsense").returncode == 2

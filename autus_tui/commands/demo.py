@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from autus_tui.commands.console import say_error
 from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from autus_tui.core.clock import ScaledClock, utc_now
-from autus_tui.core.config import BackendConfig, Config, LaunchConfig
+from autus_tui.core.config import MAX_SPEED, BackendConfig, Config, LaunchConfig
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 
 if TYPE_CHECKING:
@@ -58,8 +58,8 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
     except ScenarioError as error:
         _error(str(error))
         return EXIT_FAIL
-    if not math.isfinite(speed) or speed <= 0:
-        _error(f"--speed must be a number above 0, got {speed:g}")
+    if not math.isfinite(speed) or not 0 < speed <= MAX_SPEED:
+        _error(f"--speed must be a number above 0 and at most {MAX_SPEED:g}, got {speed:g}")
         return EXIT_USAGE
     if not operator:
         from autus_tui.services.config_files import login_name

@@ -10,6 +10,7 @@ fall back to a default on launch day.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -21,9 +22,17 @@ from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
 from autus_tui.core.rollback import RollbackConfig
+from autus_tui.core.text import operator_name
 
 Layer = tuple[str, Mapping[str, Any]]
 
+
+MAX_INTERVAL = 3600.0
+"""Seconds: a poll interval or timeout longer than an hour is a mistake."""
+MAX_SPEED = 1000.0
+"""A rehearsal clock at most 1,000 times real time (a launch day in under 90 s)."""
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+"""Launch dates and rehearsal clocks outside these years are refused."""
 
 UNKNOWN_HOME = "its ~ names no user or home folder this machine knows"
 """The problem with a configured path like ``~nobody/x`` (``Path.expanduser`` fails)."""
@@ -102,16 +111,44 @@ def _path(raw: object) -> str:
     return text
 
 
+def _finite(raw: object) -> float | None:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    value = float(raw)
+    return value if math.isfinite(value) else None
+
+
 def _positive(raw: object) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not raw > 0:
-        raise ValueError(f"expected a number above 0, got {raw!r}")
-    return float(raw)
+    value = _finite(raw)
+    if value is None or not value > 0:
+        raise ValueError(f"expected a finite number above 0, got {raw!r}")
+    return value
+
+
+def _up_to(high: float, unit: str = "") -> Callable[[object], float]:
+    """A finite number above 0 and at most ``high`` (a bound every number has)."""
+    def parse(raw: object) -> float:
+        value = _finite(raw)
+        if value is None or not 0 < value <= high:
+            raise ValueError(f"expected a number above 0 and at most {high:g}{unit}, "
+                             f"got {raw!r}")
+        return value
+
+    return parse
 
 
 def _number(raw: object) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise ValueError(f"expected a number, got {raw!r}")
-    return float(raw)
+    value = _finite(raw)
+    if value is None:
+        raise ValueError(f"expected a finite number, got {raw!r}")
+    return value
+
+
+def _operator(raw: object) -> str:
+    name = operator_name(_text(raw))
+    if not name:
+        raise ValueError(f"expected a printable name, got {raw!r}")
+    return name
 
 
 def _flag(raw: object) -> bool:
@@ -129,13 +166,21 @@ def _choice(*options: str) -> Callable[[object], str]:
     return parse
 
 
+def _in_years(day: date, raw: object) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {raw!r}")
+
+
 def _date(raw: object) -> date:
     if isinstance(raw, date) and not isinstance(raw, datetime):
-        return raw
-    try:
-        return date.fromisoformat(_text(raw))
-    except ValueError:
-        raise ValueError(f"expected a date like 2026-11-27, got {raw!r}") from None
+        day = raw
+    else:
+        try:
+            day = date.fromisoformat(_text(raw))
+        except ValueError:
+            raise ValueError(f"expected a date like 2026-11-27, got {raw!r}") from None
+    _in_years(day, raw)
+    return day
 
 
 def _time(raw: object) -> time:
@@ -149,11 +194,15 @@ def _time(raw: object) -> time:
 
 def _datetime(raw: object) -> datetime:
     if isinstance(raw, datetime):
-        return raw
-    try:
-        return datetime.fromisoformat(_text(raw))
-    except ValueError:
-        raise ValueError(f"expected a date and time like 2026-11-27T08:55, got {raw!r}") from None
+        moment = raw
+    else:
+        try:
+            moment = datetime.fromisoformat(_text(raw))
+        except ValueError:
+            raise ValueError(
+                f"expected a date and time like 2026-11-27T08:55, got {raw!r}") from None
+    _in_years(moment.date(), raw)
+    return moment
 
 
 def _zone(raw: object) -> str:
@@ -180,14 +229,15 @@ def _texts(raw: object) -> tuple[str, ...]:
 _SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "backend": {
         "url": _url, "metrics_path": _path, "health_path": _path,
-        "prometheus_path": _path, "interval": _positive, "timeout": _positive,
+        "prometheus_path": _path, "interval": _up_to(MAX_INTERVAL, " s"),
+        "timeout": _up_to(MAX_INTERVAL, " s"),
         "ca_file": _text,
     },
     "launch": {"date": _date, "time": _time, "timezone": _zone},
 }
 _TOP: dict[str, Callable[[object], Any]] = {
-    "operator": _text, "db": _text, "runbooks": _texts, "rehearsal": _flag,
-    "clock": _datetime, "speed": _positive, "webhook_url": _url,
+    "operator": _operator, "db": _text, "runbooks": _texts, "rehearsal": _flag,
+    "clock": _datetime, "speed": _up_to(MAX_SPEED, "x"), "webhook_url": _url,
     "rehearsal_webhook_url": _url,
 }
 _METRIC: dict[str, Callable[[object], Any]] = {
@@ -279,6 +329,12 @@ def _metric_with(base: MetricSpec, values: dict[str, Any], source: str, where: s
 
 def _check_whole(config: Config, layers: Sequence[Layer]) -> None:
     """Rules across keys, reported against the last layer that set one of them."""
+    if not config.rehearsal:
+        for key in ("clock", "speed"):
+            if getattr(config, key) is not None:
+                raise ConfigError(_last_source(layers, key) or "defaults", key,
+                                  "applies only to a rehearsal: add --rehearsal (or "
+                                  "rehearsal = true), or leave it out")
     backend = config.backend
     if backend.timeout >= backend.interval:
         source = _last_source(layers, "backend") or "defaults"

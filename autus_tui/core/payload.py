@@ -95,7 +95,9 @@ def read_health(doc: object) -> Health:
     if not isinstance(doc, dict):
         return Health("unknown", f"health payload is a {_kind(doc)}, not an object")
     status = doc.get("status")
-    status_text = status if isinstance(status, str) and status in HEALTH_STATUSES else "unknown"
+    # Matched after cleaning: control sequences around "down" must not hide a real down.
+    cleaned = clean(status, 40).strip() if isinstance(status, str) else ""
+    status_text = cleaned if cleaned in HEALTH_STATUSES else "unknown"
     message = doc.get("message")
     message_text = clean(message, 200) if isinstance(message, str) else ""
     if status_text == "unknown" and not message_text:

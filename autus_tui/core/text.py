@@ -48,3 +48,12 @@ def clip(text: str, limit: int) -> str:
 def clean(value: object, limit: int = 500) -> str:
     """Any outside value as one printable, bounded line."""
     return clip(strip_controls(str(value)), limit)
+
+
+OPERATOR_LIMIT = 32
+"""Characters of an operator name kept (where it is stored and shown)."""
+
+
+def operator_name(value: object) -> str:
+    """An operator name as stored: cleaned, one line, at most ``OPERATOR_LIMIT`` chars."""
+    return clean(value, OPERATOR_LIMIT).strip()

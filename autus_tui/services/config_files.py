@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from autus_tui.core.config import UNKNOWN_HOME, Config, ConfigError, Layer, build_config
+from autus_tui.services.file_reading import CONFIG_CAP, FileProblem, parse_toml, read_capped
 
 ENV_KEYS = {
     "AUTUS_BACKEND_URL": ("backend", "url"),
@@ -27,8 +28,9 @@ ENV_KEYS = {
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file, turning every failure into a ConfigError naming the file."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return parse_toml(read_capped(path, CONFIG_CAP).decode("utf-8"))
+    except FileProblem as error:
+        raise ConfigError(str(path), "(file)", error.problem) from None
     except FileNotFoundError:
         raise ConfigError(str(path), "(file)", "no such file") from None
     except IsADirectoryError:

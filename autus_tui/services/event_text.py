@@ -7,7 +7,9 @@ from alice``, a poller lease change ``bob polls the backend now`` / ``alice stop
 polling``. Kinds this module does not know (later work's) are shown as
 ``operator kind subject``.
 
-Left out: clock events (the header shows the clock) and ``metric.level`` — the level
+A change of the shared rehearsal clock is said (``bob set the rehearsal clock (60x)``,
+at the clock's new time): every attached process follows it, and the operators should
+know why their header jumped. Left out: ``metric.level`` — the level
 change it records is announced by this screen's dashboard from the same recorded poll,
 identically in every attached process, so showing both would say it twice.
 
@@ -28,9 +30,19 @@ WORDS = {"checklist.done": "done", "checklist.na": "N/A", "checklist.undo": "reo
 NOTE_LIMIT = 300
 
 
+CLOCK_WORDS = {"clock.set": "set the rehearsal clock", "clock.speed": "changed the pace of "
+               "the rehearsal clock", "clock.start": "started the rehearsal clock"}
+
+
 def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
-    if event.kind.startswith("clock.") or event.kind == LEVEL_EVENT:
+    if event.kind == LEVEL_EVENT:
         return None
+    if event.kind in CLOCK_WORDS:  # the line's time is the clock's new time
+        speed = event.detail.get("speed")
+        pace = f" ({speed:g}x)" if isinstance(speed, (int, float)) else ""
+        return f"{event.operator or 'system'} {CLOCK_WORDS[event.kind]}{pace}"
+    if event.kind == "launch.day":
+        return f"launch day {event.subject} stored in this database"
     item = runbook.item(event.subject) if runbook and event.subject else None
     subject = item.text if item else event.subject
     who = event.operator or "system"

@@ -8,9 +8,10 @@ every later one the polls recorded since (``samples.polls_since``). Ids only gro
 nothing is read twice or skipped.
 
 ``read_pairing(store, me)`` is the other reader: who else is attached (presence rows seen
-within 6 s, this process left out) and who holds the poller lease. It runs whenever the
-database changed, which is at least every presence beat (2 s), so a process that left
-cleanly is gone at the next check and one killed within 6 + 2 s.
+within 6 s, this process left out) and who holds the poller lease (a lease past its
+expiry is nobody's). It runs whenever the database changed and on the app's 1 s tick
+too: a process that died while nothing else was written (a read-only disk) leaves no
+commit to notice, yet its lease must stop being shown within a second of expiring.
 
 ``RecorderTask`` runs this process's ``Recorder`` as a task of the app's loop and stops
 it cleanly (lease released, presence row removed) when the app unmounts.
@@ -62,6 +63,8 @@ class Pairing:
     poller: str | None
     """The operator whose process holds a live poller lease; ``None``: nobody polls."""
     polling_here: bool
+    here_state: str | None = None
+    """This process's recorder: ``Recorder.state`` (``retrying`` after a store error)."""
 
 
 def holder_operator(holder: str) -> str:
@@ -82,11 +85,12 @@ def read_pairing(store: Store, me: Recorder | None,
             continue
         name = clean(member.operator, 24)
         names.add(name if member.role == "ui" else f"{name} (rec)")
+    state = me.state if me is not None else None
     lease = leases.current(store)
-    if lease is None or not lease.live(moment):
-        return Pairing(tuple(sorted(names)), None, False)
+    if lease is None or not lease.live(moment):  # older than its TTL: gone
+        return Pairing(tuple(sorted(names)), None, False, state)
     here = me is not None and lease.holder == me.holder
-    return Pairing(tuple(sorted(names)), holder_operator(lease.holder), here)
+    return Pairing(tuple(sorted(names)), holder_operator(lease.holder), here, state)
 
 
 class RecorderTask:

@@ -23,7 +23,11 @@ the database (``samples.polls_since``), never from the poller directly.
 
 Store calls run in worker threads (``asyncio.to_thread``): a write waiting for another
 process's lock never blocks the event loop. ``StoreBusy`` is waited out (the lease is
-kept while it is still live); any other ``StoreError`` ends ``run`` by raising it.
+kept while it is still live). Any other ``StoreError`` (a full disk, a read-only
+filesystem) stops polling and is tried again with back-off (``services.retry``, 1 s
+doubling to 30 s), said once and again when it recovers; ``state`` is ``retrying`` in
+the meantime (the header's ``poll:retrying``). Only ``StoreReplaced`` — the path names
+another file, or none — ends ``run`` by raising it.
 """
 
 from __future__ import annotations
@@ -47,7 +51,9 @@ from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.services.escalation_firing import fire_due
 from autus_tui.services.notifier import Notifier
-from autus_tui.store import StoreBusy, StoreError, presence, samples
+from autus_tui.services.retry import RETRY_FIRST, RETRY_MOST, Backoff
+from autus_tui.services.shared_clock import follow
+from autus_tui.store import StoreBusy, StoreError, StoreReplaced, presence, samples
 from autus_tui.store import lease as leases
 from autus_tui.store.store import Store, Transaction
 
@@ -97,6 +103,7 @@ class Recorder:
         keep: timedelta = samples.RAW_KEEP,
         real: Callable[[], float] = time.time,
         on_status: Callable[[str], object] | None = None,
+        retry_most: float = RETRY_MOST,
     ) -> None:
         self.store, self.config, self.clock = store, config, clock
         self.operator = operator
@@ -108,6 +115,10 @@ class Recorder:
         self.stale_after = stale_seconds(config, clock)
         self.polls_written = 0
         self.error: StoreError | None = None
+        """Why ``run`` ended for good (the file was deleted or replaced)."""
+        self.backoff = Backoff(first=min(renew_every, RETRY_FIRST), most=retry_most)
+        self._fault: StoreError | None = None
+        self._next_beat = self._next_fold = 0.0
         self._stopping = asyncio.Event()
         self._lost = asyncio.Event()
         self._poll_task: asyncio.Task[None] | None = None
@@ -123,22 +134,34 @@ class Recorder:
         """Ask ``run`` to end: it stops polling, releases the lease and leaves."""
         self._stopping.set()
 
+    @property
+    def state(self) -> str:
+        """``polling`` (holding the lease), ``waiting`` (another holds it), ``retrying``
+        (a store error, tried again with back-off) or ``stopped``."""
+        if self.error is not None or self._stopping.is_set():
+            return "stopped"
+        if self.backoff.fault is not None:
+            return "retrying"
+        return "polling" if self.holding else "waiting"
+
     async def run(self) -> None:
-        next_beat = next_fold = 0.0
+        self._next_beat = self._next_fold = 0.0
         notifier = asyncio.create_task(Notifier(self.store, self.config, self.holder).run(),
                                        name="recorder-notifier")
         try:
             while not self._stopping.is_set():
                 now = self.real()
-                if now >= next_beat:
-                    await self._io(presence.beat, self.store, self.member, now)
-                    next_beat = now + self.beat_every
-                await self._renew(now)
-                if self.holding and now >= next_fold:
-                    await self._io(samples.fold_old, self.store, self.config.metrics,
-                                   self.clock.now(), self.keep)
-                    next_fold = now + self.fold_every
-                await self._io(fire_due, self.store, self.clock)
+                if self.backoff.due(now):
+                    try:
+                        await self._step(now)
+                    except StoreReplaced as error:  # for good: nothing more is written
+                        self.error = error
+                        break
+                    except StoreError as error:  # may go away (a disk freed): retry
+                        await self._failed(now, error)
+                    else:
+                        if self.backoff.succeeded():
+                            self._status("the database answers again: recording resumed")
                 await self._pause()
             if self.error is not None:
                 raise self.error
@@ -155,12 +178,42 @@ class Recorder:
             with contextlib.suppress(StoreError):
                 await asyncio.to_thread(presence.leave, self.store, self.member)
 
+    async def _step(self, now: float) -> None:
+        """One round: presence beat, lease renewal, folding; a store error raises."""
+        if self._fault is not None:  # a poll write failed since the last round
+            fault, self._fault = self._fault, None
+            raise fault
+        if follow(self.clock) is not None:  # another process changed the shared clock
+            self.follow_pace()
+        if now >= self._next_beat:
+            await self._io(presence.beat, self.store, self.member, now)
+            self._next_beat = now + self.beat_every
+        await self._renew(now)
+        if self.holding and now >= self._next_fold:
+            await self._io(samples.fold_old, self.store, self.config.metrics,
+                           self.clock.now(), self.keep)
+            self._next_fold = now + self.fold_every
+        await self._io(fire_due, self.store, self.clock)
+
+    def follow_pace(self) -> None:
+        """The clock's pace changed: stale windows are in clock time, so they change too."""
+        self.stale_after = stale_seconds(self.config, self.clock)
+        for tracker in self._trackers.values():
+            tracker.stale_after = timedelta(seconds=self.stale_after)
+
+    async def _failed(self, now: float, error: StoreError) -> None:
+        """Stop polling (its writes fail too) and try again later, saying so once."""
+        await self._stop_polling(None)
+        if self.backoff.failed(now, str(error)):
+            self._status(f"{error}; retrying (every {self.backoff.most:g} s at most)")
+
     # -- the lease ---------------------------------------------------------------------
 
     async def _renew(self, now: float) -> None:
         try:
-            held = await asyncio.to_thread(leases.hold, self.store, self.holder, now,
-                                           ttl=self.ttl, operator=self.operator)
+            held = await asyncio.to_thread(  # stamped after any wait for the lock
+                leases.hold, self.store, self.holder, ttl=self.ttl, operator=self.operator,
+                real=self.real)
         except StoreBusy:
             held = self.holding and now < self._expires  # keep going while it is live
         if held:
@@ -232,9 +285,9 @@ class Recorder:
         except StoreBusy:
             log.warning("poll at %s not recorded: the database stayed locked", result.at)
             return
-        except StoreError as error:
-            self.error = error
-            self._stopping.set()
+        except StoreError as error:  # the main loop retries (or stops, if replaced)
+            self._fault = error
+            self._lost.set()
             return
         if written:
             self.polls_written += 1
@@ -251,13 +304,11 @@ class Recorder:
     # -- helpers -----------------------------------------------------------------------
 
     async def _io(self, call: Callable[..., Any], *args: Any) -> None:
+        """A store call in a thread; busy is waited out, any other StoreError raised."""
         try:
             await asyncio.to_thread(call, *args)
         except StoreBusy:
             log.warning("the database stayed locked; trying again shortly")
-        except StoreError as error:
-            self.error = error
-            self._stopping.set()
 
     def _status(self, text: str) -> None:
         if self.on_status is not None:

@@ -5,9 +5,9 @@ figures from ``store.samples.day_buckets``, level-change and note events);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
-The launch date is the configured one, else the launch-timezone date of the first
-recorded event or poll. The report's "now" is the rehearsal clock stored in a rehearsal
-database, else the wall clock.
+The launch date is the one stored in the database on first use, else the configured one,
+else the launch-timezone date of the first recorded event or poll. The report's "now" is
+the rehearsal clock stored in a rehearsal database, else the wall clock.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
+from autus_tui.services.launch_day import stored_launch_date
 from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
 from autus_tui.store import Store, samples
 from autus_tui.store import notes as note_store
@@ -96,6 +97,9 @@ def _level_row(
 
 
 def _launch_date(store: Store, config: Config, now: datetime) -> date:
+    stored = stored_launch_date(store)  # the day this record was kept under
+    if stored is not None:
+        return stored
     if config.launch.date is not None:
         return config.launch.date
     moments = [e.at for e in store.events_since(0, limit=1)]

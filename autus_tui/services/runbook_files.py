@@ -14,6 +14,7 @@ from typing import Any
 
 from autus_tui.core.config import UNKNOWN_HOME, Config
 from autus_tui.core.runbook import Runbook, RunbookError, combine, parse_runbook
+from autus_tui.services.file_reading import RUNBOOK_CAP, FileProblem, parse_toml, read_capped
 from autus_tui.services.package_files import data_folder
 
 DEFAULT_RUNBOOK = "launch-day.toml"
@@ -37,7 +38,9 @@ def load_default_runbook(keys: set[str]) -> Runbook:
 def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
     source = str(path)
     try:
-        raw = Path(path).expanduser().read_bytes()
+        raw = read_capped(Path(path).expanduser(), RUNBOOK_CAP)
+    except FileProblem as error:
+        raise RunbookError(source, "", error.problem) from None
     except FileNotFoundError:
         raise RunbookError(source, "", "no such file") from None
     except IsADirectoryError:
@@ -71,6 +74,8 @@ def _decode(raw: bytes, source: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise RunbookError(source, "", "is not UTF-8 text") from None
     try:
-        return tomllib.loads(text)
+        return parse_toml(text)
+    except FileProblem as error:
+        raise RunbookError(source, "", error.problem) from None
     except tomllib.TOMLDecodeError as error:
         raise RunbookError(source, "", f"not valid TOML: {error}") from None

@@ -6,7 +6,11 @@ write and every screen uses. Live, that is the wall clock. In rehearsal it is th
 stored in the database (``load_or_start_rehearsal_clock``), so every process on the file
 shares one simulated time and a restart continues it: ``--clock`` (a naive time is read
 in the launch timezone) restarts it there, ``--speed`` changes its pace; without either a
-restart keeps the stored time and pace.
+restart keeps the stored time and pace. The clock returned is a ``SharedClock``: it
+follows the stored clock when another process changes it, and it is the store's clock
+too, so every write is stamped with it (a process joining without ``--clock`` uses the
+stored clock, never the wall clock). The launch day is settled in the database on first
+use (``services.launch_day``): a later start does not move it.
 
 The file is marked live or rehearsal for good when first opened (``store.mode``); a
 rehearsal file opened live, or a live one as a rehearsal, raises ``StoreError``.
@@ -17,8 +21,10 @@ turn it into one line on stderr. No Textual here: ``autus-tui record`` is headle
 
 from __future__ import annotations
 
-from autus_tui.core.clock import Clock, WallClock
+from autus_tui.core.clock import Clock, ScaledClock, WallClock
 from autus_tui.core.config import Config
+from autus_tui.services.launch_day import settle_launch_date
+from autus_tui.services.shared_clock import SharedClock
 from autus_tui.store import Store, load_or_start_rehearsal_clock, resolve_db_path
 from autus_tui.store.mode import claim_mode
 
@@ -33,16 +39,18 @@ def open_store(config: Config) -> tuple[Store, Clock]:
     except BaseException:
         store.close()
         raise
-    if not config.rehearsal:
-        return store, store.clock
-    start = config.clock
-    if start is not None and start.tzinfo is None:
-        start = start.replace(tzinfo=config.launch.zone)
     try:
-        clock = load_or_start_rehearsal_clock(
-            store, start, config.speed, operator=config.operator
-        )
+        if config.rehearsal:
+            store.clock = SharedClock(store, _rehearsal_clock(store, config))
+        settle_launch_date(store, config, store.clock.now(), config.operator)
     except BaseException:
         store.close()
         raise
-    return store, clock
+    return store, store.clock
+
+
+def _rehearsal_clock(store: Store, config: Config) -> ScaledClock:
+    start = config.clock
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=config.launch.zone)
+    return load_or_start_rehearsal_clock(store, start, config.speed, operator=config.operator)

@@ -20,12 +20,14 @@ from autus_tui.store.db import (
     default_db_path,
     resolve_db_path,
 )
+from autus_tui.store.errors import StoreReplaced
 from autus_tui.store.events import Event
 from autus_tui.store.meta import load_or_start_rehearsal_clock, read_rehearsal_clock
 from autus_tui.store.store import Store, Transaction
 
 __all__ = [
-    "Event", "Mark", "MarkResult", "Store", "StoreBusy", "StoreError", "Transaction",
+    "Event", "Mark", "MarkResult", "Store", "StoreBusy", "StoreError", "StoreReplaced",
+    "Transaction",
     "default_db_path", "load_or_start_rehearsal_clock", "read_rehearsal_clock",
     "resolve_db_path",
 ]

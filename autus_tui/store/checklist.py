@@ -17,6 +17,7 @@ from typing import Any
 
 from autus_tui.core.marks import Mark
 from autus_tui.core.runbook import ItemState
+from autus_tui.core.text import operator_name
 from autus_tui.store.events import Event, append, from_text, to_text
 
 EVENT_KINDS = {ItemState.DONE: "checklist.done", ItemState.NA: "checklist.na",
@@ -51,6 +52,7 @@ def write_mark(
     """The body of one write transaction (the caller began it)."""
     if not item_id:
         raise ValueError("an item id is needed")
+    operator = operator_name(operator)  # cleaned and capped where it is stored
     if not operator:
         raise ValueError("an operator is needed")
     reason = reason.strip()[:MAX_REASON] if reason else None

@@ -1,10 +1,11 @@
 """Opening the database file safely: where it lives, who may read it, what it must be.
 
-Before anything is written, the file is checked: a folder, an unreadable file, a file
-that is not SQLite (random bytes, a text file) or the SQLite database of another program
-is refused with a ``StoreError`` naming the file, and not one byte of it is changed. A
-database whose schema (``PRAGMA user_version``) is newer than this code is refused too.
-Only then are WAL mode and the migrations applied.
+Before anything is written, the file is checked: a folder, a FIFO or device, an
+unreadable file, a file that is not SQLite (random bytes, a text file), a damaged one
+(``file_guard.quick_check``), the ``-wal``/``-shm`` of a deleted file, or the SQLite
+database of another program is refused with a ``StoreError`` naming the file, and not
+one byte of it is changed. A database whose schema (``PRAGMA user_version``) is newer
+than this code is refused too. Only then are WAL mode and the migrations applied.
 
 Permissions. Pairing operators share one account (the usual case on a launch host: two
 SSH sessions as the same user) or a group. A folder this code creates is 0o700 and a new
@@ -33,6 +34,9 @@ import platformdirs
 
 from autus_tui.core.config import UNKNOWN_HOME
 from autus_tui.core.text import clean
+from autus_tui.store.errors import StoreBusy as StoreBusy  # re-exported: callers import
+from autus_tui.store.errors import StoreError as StoreError  # them from here too
+from autus_tui.store.file_guard import quick_check, refuse_not_regular, refuse_orphan_journal
 from autus_tui.store.migrations import APPLICATION_ID, LATEST_VERSION, SchemaTooNew, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -49,18 +53,6 @@ LIVE_FILE, REHEARSAL_FILE = "launch.db", "rehearsal.db"
 # read again (they were checked when first opened).
 _open_here: Counter[Path] = Counter()
 _open_here_lock = threading.Lock()
-
-
-class StoreError(Exception):
-    """A database problem in one sentence that names the file."""
-
-    def __init__(self, path: str | Path, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path, self.problem = str(path), problem
-
-
-class StoreBusy(StoreError):
-    """Another process held the database lock for longer than the busy timeout."""
 
 
 def default_db_path(rehearsal: bool = False) -> Path:
@@ -80,9 +72,11 @@ def resolve_db_path(configured: str | None, rehearsal: bool) -> Path:
 
 def prepare_file(path: Path) -> None:
     """Make sure ``path`` is an SQLite file we may use, creating it (privately) if absent."""
+    refuse_not_regular(path)  # before any open: a FIFO would wait for a writer for ever
     if path.exists() or path.is_symlink():
         _check_existing(path)
         return
+    refuse_orphan_journal(path)
     folder = path.parent
     shared = _ensure_folder(path, folder)
     try:
@@ -181,7 +175,7 @@ def open_database(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Con
     Each successful call must be paired with ``release(path)`` when the file is closed.
     """
     try:
-        key = path.resolve()
+        key = _key(path)
         with _open_here_lock:
             if not _open_here[key]:
                 prepare_file(path)
@@ -195,9 +189,16 @@ def open_database(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Con
         raise
 
 
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11 says a loop of links this way
+        raise StoreError(path, "cannot be used (a loop of symbolic links)") from None
+
+
 def release(path: Path) -> None:
     """This process closed its connections to ``path`` (see ``_open_here``)."""
-    key = path.resolve()
+    key = _key(path)
     with _open_here_lock:
         _open_here[key] -= 1
         if _open_here[key] <= 0:
@@ -208,6 +209,7 @@ def _open_checked(path: Path, busy_timeout: float) -> sqlite3.Connection:
     conn = connect(path, busy_timeout)
     try:
         _check_contents(conn, path)
+        quick_check(conn, path)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(path, f"cannot use WAL journaling here (got {mode!r}); "

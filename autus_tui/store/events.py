@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from autus_tui.core.text import operator_name
+
 
 @dataclass(frozen=True)
 class Event:
@@ -56,6 +58,7 @@ def append(
     if not kind:
         raise ValueError("an event needs a kind")
     body = dict(detail or {})
+    operator = operator_name(operator)  # cleaned and capped where it is stored
     cursor = conn.execute(
         "INSERT INTO events (at, operator, kind, subject, detail) VALUES (?, ?, ?, ?, ?)",
         (to_text(at), operator, kind, subject, json.dumps(body, ensure_ascii=False)),

@@ -69,6 +69,7 @@ def load_or_start_rehearsal_clock(
         elif speed is not None and speed != stored.speed:
             clock, kind = ScaledClock(now_real, stored.now(), speed, real), "clock.speed"
         else:
+            store.clock = stored  # joining without --clock: writes use the stored clock
             return stored
         set_meta(tx.conn, ORIGIN_REAL, to_text(clock.origin_real))
         set_meta(tx.conn, ORIGIN_SIM, to_text(clock.origin_sim))

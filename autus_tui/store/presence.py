@@ -16,7 +16,7 @@ import os
 import socket
 from dataclasses import dataclass
 
-from autus_tui.core.text import clean
+from autus_tui.core.text import clean, operator_name
 from autus_tui.store.store import Store
 
 BEAT_EVERY = 2.0
@@ -43,7 +43,7 @@ def me(operator: str, role: str, started: float) -> Member:
     """This process, as it will appear to the others."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-    return Member(clean(operator, 64) or "operator", role, clean(socket.gethostname(), 64),
+    return Member(operator_name(operator) or "operator", role, clean(socket.gethostname(), 64),
                   os.getpid(), started, started)
 
 

@@ -14,11 +14,16 @@ by another connection — another process, or this Store's own writer — so the
 it (~250 ms, no table read) and only then calls ``events_since(last_id)`` and re-reads
 state. One's own change and another process's take the same path.
 
+File identity. The path's device and inode are remembered at open; before every COMMIT
+and on every ``data_version`` they are compared again, and a path that names another file
+(or none) ends writing for good with ``StoreReplaced`` (``store.file_guard``).
+
 Times written come from ``store.clock`` (the rehearsal clock in rehearsal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -43,7 +48,9 @@ from autus_tui.store.db import (
     open_database,
     release,
 )
+from autus_tui.store.errors import StoreReplaced
 from autus_tui.store.events import Event
+from autus_tui.store.file_guard import FileIdentity
 
 
 @dataclass
@@ -83,6 +90,8 @@ class Store:
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
         self._closed = False
+        self._file = FileIdentity(self.path)
+        self._journal_flushed = False
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -93,6 +102,32 @@ class Store:
                 self._reader.close()
                 self._writer.close()
                 release(self.path)
+
+    @property
+    def lost(self) -> StoreReplaced | None:
+        """Set once the path was found naming another file (or none): writing has ended."""
+        return self._file.lost
+
+    def check_file(self) -> None:
+        """Raise ``StoreReplaced`` if the path no longer names the file opened (from then
+        on every write is refused too); see ``store.file_guard``."""
+        try:
+            self._file.check()
+        except StoreReplaced:
+            with self._write_lock:
+                self._flush_own_journal()
+            raise
+
+    def _flush_own_journal(self) -> None:
+        """Once the path names another file (or none), move what this connection committed
+        out of the ``-wal`` beside the path into its own (moved or deleted) file: that
+        journal is read by whoever opens the path next, and nothing of this file may show
+        up in another (a "ghost" mark, a "malformed" file). Under the write lock; once."""
+        if self._journal_flushed or self._closed:
+            return
+        self._journal_flushed = True
+        with contextlib.suppress(sqlite3.Error):
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Store:
         return self
@@ -107,16 +142,21 @@ class Store:
         """One short write transaction; no network I/O inside. Errors become StoreError."""
         with self._write_lock:
             conn = self._writer
+            if self._file.lost is not None:
+                raise self._file.lost
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.DatabaseError as error:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
                 yield Transaction(conn, self._db, self.clock.now())
+                self._file.check()  # never commit into a file the path no longer names
                 conn.execute("COMMIT")
             except BaseException as error:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(error, StoreReplaced):
+                    self._flush_own_journal()
                 if isinstance(error, sqlite3.DatabaseError):
                     raise describe_sqlite(self.path, error, self._busy_timeout) from None
                 raise
@@ -162,7 +202,9 @@ class Store:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
 
     def data_version(self) -> int:
-        """Changes whenever anything was committed since the last call (see module doc)."""
+        """Changes whenever anything was committed since the last call (see module doc).
+        Raises ``StoreReplaced`` once the path names another file (or none)."""
+        self.check_file()
         with self.read() as conn:
             return int(conn.execute("PRAGMA data_version").fetchone()[0])
 

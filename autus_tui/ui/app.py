@@ -26,6 +26,7 @@ palette has those and the launch-day report.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -49,10 +50,12 @@ from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.event_text import event_line
+from autus_tui.services.launch_day import day_note, stored_launch_date
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
-from autus_tui.store import Store
+from autus_tui.services.shared_clock import follow
+from autus_tui.store import Store, StoreError
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.note import NoteDialog
@@ -88,6 +91,8 @@ HOST_FALLBACK = 1.5
 """Seconds without a host read after which the tick reads the host itself."""
 HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
 EXPORT_WORDS = {"report": "launch-day report", "handover": "handover"}
+LOST_TOAST_SECONDS = 7 * 24 * 3600.0
+"""A deleted or replaced database is said until the app ends."""
 HEADER_WIDE_COLUMNS = 120
 FOOTER_ROOMY_COLUMNS = 100
 """Below this many columns the footer is compact and leaves out the palette hint."""
@@ -140,7 +145,9 @@ class ControlRoom(App[int]):
             runbook = load_runbooks(config)
         self.runbook = runbook
         launch = config.launch
-        self.day = LaunchDay.resolve(launch.date, launch.time, self.zone, clock.now())
+        stored_day = stored_launch_date(store) if store is not None else None
+        self.day = LaunchDay.resolve(stored_day or launch.date, launch.time, self.zone,
+                                     clock.now())
         self.checklist = ChecklistPanel(
             ChecklistModel(runbook, self.day), clock, self.zone,
             self.metric_history, self.stale_after,
@@ -160,6 +167,7 @@ class ControlRoom(App[int]):
                 "polls": PollFeed(store),
             })
         self._marks_shown: dict[str, Mark] | None = None
+        self._db_error_shown: str | None = None
         self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
@@ -194,6 +202,9 @@ class ControlRoom(App[int]):
         if self.watcher is not None:
             self.watcher.start(self)
         self.checklist.focus_items()
+        note = day_note(self.day.date, self.clock.now(), self.config)
+        if note is not None and self.store is not None:
+            self._announce([Announcement(self.clock.now(), note)])
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         if self.recorder is not None:
             self._recorder_task = RecorderTask(
@@ -243,13 +254,57 @@ class ControlRoom(App[int]):
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
         self._announce(self.dashboard.tick(now))
+        self._follow_clock()
+        self._recheck_pairing()
         self._show_panes()
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
             self._show_host()
 
-    def on_poller_stopped(self, message: PollerStopped) -> None:
-        if not self.is_running:
+    def _database_error(self, error: str) -> None:
+        """Said once per distinct error (the watcher retries every 0.25 s); a file deleted
+        or replaced under us is said on every screen until the app ends: nothing more can
+        be saved."""
+        if error == self._db_error_shown:
             return
+        self._db_error_shown = error
+        lost = self.store.lost if self.store is not None else None
+        self._announce([Announcement(self.clock.now(), f"database: {error}", Level.STALE,
+                                     toast=lost is None)])
+        if lost is not None:
+            safe.toast(self, str(lost), title="DATABASE GONE: nothing more is saved",
+                       severity="error", timeout=LOST_TOAST_SECONDS)
+
+    def _follow_clock(self) -> None:
+        """Another process restarted the shared rehearsal clock or changed its pace:
+        everything reads the clock object, only what derives from the pace is redone."""
+        if follow(self.clock) is None:
+            return
+        self.stale_after = stale_after(self.config, self.clock.speed)
+        for tracker in self.dashboard.trackers.values():
+            tracker.stale_after = self.stale_after
+        self.checklist.stale_after = self.stale_after
+        if self.recorder is not None:
+            self.recorder.follow_pace()
+        now = self.clock.now()
+        self.query_one(ControlHeader).show_time(now)
+        self.checklist.show_time(now)
+
+    def _show_pairing(self, pairing: Pairing) -> None:
+        self.query_one(ControlHeader).show_pairing(
+            pairing.others, pairing.poller, pairing.polling_here,
+            known=pairing.poller is not None or self.recorder is not None,
+            retrying=pairing.here_state == "retrying")
+
+    def _recheck_pairing(self) -> None:
+        """On the tick: a lease or presence row ages out with no commit to announce it."""
+        if self.store is None:
+            return
+        with contextlib.suppress(StoreError):  # the watcher says what is wrong with it
+            self._show_pairing(read_pairing(self.store, self.recorder))
+
+    def on_poller_stopped(self, message: PollerStopped) -> None:
+        if not self.is_running or (self.store is not None and self.store.lost is not None):
+            return  # a lost file is said once, by _database_error
         self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
                                      toast=True)])
 
@@ -257,9 +312,11 @@ class ControlRoom(App[int]):
         if not self.is_running:
             return  # shutting down: the screens are gone, a late read has nowhere to go
         if message.error:
-            self._announce([Announcement(self.clock.now(), f"database: {message.error}",
-                                         Level.STALE, toast=True)])
+            self._database_error(message.error)
             return
+        self._db_error_shown = None
+        if any(event.kind.startswith("clock.") for event in message.events):
+            self._follow_clock()  # at once, not at the next tick
         state = message.state
         marks = state.get("marks")
         if marks is not None and (message.first or marks != self._marks_shown):
@@ -267,9 +324,7 @@ class ControlRoom(App[int]):
             self.checklist.show_marks(marks, first=message.first)
         pairing = state.get("pairing")
         if isinstance(pairing, Pairing):
-            self.query_one(ControlHeader).show_pairing(
-                pairing.others, pairing.poller, pairing.polling_here,
-                known=pairing.poller is not None or self.recorder is not None)
+            self._show_pairing(pairing)
         self.apply_polls(state.get("polls") or [], announce=not message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]

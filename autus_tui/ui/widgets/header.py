@@ -60,6 +60,7 @@ class ControlHeader(Horizontal):
         self.poller_name: str | None = None
         self.polling_here = False
         self.poller_known = False
+        self.retrying = False
         self._show_operator()
 
     def compose(self) -> ComposeResult:
@@ -78,11 +79,13 @@ class ControlHeader(Horizontal):
         self._show_operator()
 
     def show_pairing(self, others: Sequence[str], poller: str | None, polling_here: bool,
-                     *, known: bool = True) -> None:
+                     *, known: bool = True, retrying: bool = False) -> None:
         """Who else is attached; who polls. ``known=False``: say nothing about polling
-        (no lease and no recorder here, e.g. a read-only look)."""
+        (no lease and no recorder here, e.g. a read-only look). ``retrying``: nobody polls
+        and this process's recorder is retrying after a store error."""
         self.others = tuple(others)
         self.poller_name, self.polling_here, self.poller_known = poller, polling_here, known
+        self.retrying = retrying
         self._show_operator()
 
     def show_time(self, now: datetime) -> None:
@@ -119,6 +122,9 @@ class ControlHeader(Horizontal):
     def _poller_text(self) -> safe.Content:
         if not self.poller_known:
             return safe.plain("")
+        if self.poller_name is None and self.retrying:
+            return safe.styled("poller retrying " if self.wide else "poll:retrying ",
+                               "bold $warning")
         if self.poller_name is None:
             return safe.styled("no poller " if self.wide else "poll:none ", "bold $warning")
         if self.polling_here:

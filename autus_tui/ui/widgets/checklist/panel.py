@@ -52,6 +52,7 @@ from autus_tui.ui.intents import (
 )
 from autus_tui.ui.widgets.checklist import render
 from autus_tui.ui.widgets.checklist.parts import Detail, ItemList, SlotStrip
+from autus_tui.ui.widgets.checklist.presses import Presses
 from autus_tui.ui.widgets.line import Line
 
 History = Mapping[str, Sequence[tuple[datetime, float]]]
@@ -88,6 +89,7 @@ class ChecklistPanel(Vertical):
         self.detail = Detail(classes="detail")
         self.status = Line(classes="status")
         self.pending = 0
+        self.presses = Presses()
         self.last_verdict: Verdict | None = None
         self._prompt_keys: list[tuple[str, tuple[Any, ...]]] = []
         self._shown_slot = -1
@@ -110,6 +112,7 @@ class ChecklistPanel(Vertical):
         """Render the marks read from the store; ``first``: the start-up read, after which
         the first open item is selected (so ``space`` marks it at once)."""
         self.model.set_marks(marks)
+        self.presses.seen(marks)
         now = self.clock.now()
         self.render_now(now)  # new marks: new views, so this renders
         if first:
@@ -198,7 +201,9 @@ class ChecklistPanel(Vertical):
     def action_mark_item(self) -> None:
         item = self.selected
         if item is not None:
-            self._ask(MarkItem(self, item.id, self.model.space_intent(item.id)))
+            wish = self.presses.press(item.id, self.model.state_of(item.id))
+            if wish is not None:  # else: asked when the write in flight lands
+                self._ask(MarkItem(self, item.id, wish))
 
     def action_not_applicable(self) -> None:
         item = self.selected
@@ -276,6 +281,20 @@ class ChecklistPanel(Vertical):
             safe.toast(self.app, verdict.evidence, title=f"probe {verdict.status.value}",
                        severity="information" if verdict.passed else "error")
 
+    def _pressed_again(self, message: IntentDone) -> bool:
+        """A space write landed while more presses came: ask for what they want now."""
+        intent = message.intent
+        if not isinstance(intent, MarkItem) or not self.presses.in_flight(intent.item_id):
+            return False
+        if message.error or not isinstance(message.result, MarkResult):
+            self.presses.failed(intent.item_id)
+            return False
+        more = self.presses.landed(intent.item_id, message.result.mark.state,
+                                   message.result.mark.event_id)
+        if more is not None:
+            self._ask(MarkItem(self, intent.item_id, more))
+        return more is not None
+
     # -- asking the controller ----------------------------------------------------------
 
     def _ask(self, intent: Intent, keep_status: bool = False) -> None:
@@ -293,6 +312,8 @@ class ChecklistPanel(Vertical):
     def on_intent_done(self, message: IntentDone) -> None:
         self.pending -= 1
         verifying = isinstance(message.intent, RecordVerdict)
+        if self._pressed_again(message):
+            return
         if message.error:
             self.say(message.error, "bold $error")
             safe.toast(self.app, message.error, severity="error", timeout=8)

@@ -1,0 +1,70 @@
+"""Reading a configuration or runbook file that may not be what it claims.
+
+``read_capped(path, cap)`` reads a regular file of at most ``cap`` bytes. Anything else
+is refused with ``FileProblem`` (its ``problem`` a few words for the caller's one line):
+a FIFO (opened without waiting for a writer, so it never hangs), a device such as
+``/dev/zero`` (endless), a socket, a folder, or a file larger than ``cap`` (never read
+past the cap). ``parse_toml(text)`` turns a TOML nesting deep enough to exhaust Python's
+recursion into the same kind of problem instead of a ``RecursionError`` traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+CONFIG_CAP = 1 << 20
+"""A configuration file larger than 1 MiB is not one."""
+RUNBOOK_CAP = 8 << 20
+"""Runbooks of a few thousand items are well below 8 MiB."""
+
+
+class FileProblem(Exception):
+    """Why a file cannot be read, in a few words (the caller names the file)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def read_capped(path: Path, cap: int) -> bytes:
+    """The bytes of the regular file ``path`` (at most ``cap``); ``FileProblem`` else.
+    ``OSError`` (no such file, permission denied) passes through for the caller to word."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise FileProblem(f"is not a regular file (it is a {_kind(mode)})")
+        data = bytearray()
+        while len(data) <= cap:
+            chunk = os.read(handle, min(1 << 16, cap + 1 - len(data)))
+            if not chunk:
+                return bytes(data)
+            data += chunk
+        raise FileProblem(f"is larger than {cap // (1 << 20)} MiB; not read")
+    finally:
+        os.close(handle)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads``; a nesting too deep is a ``FileProblem``, not a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise FileProblem("is nested too deeply to read (tables or arrays inside each "
+                          "other hundreds of levels deep)") from None
