@@ -47,7 +47,8 @@ def test_a_live_database_is_refused_as_a_rehearsal_and_gets_no_clock(tmp_path: P
     assert not any(key.startswith("rehearsal.") for key in meta(db))
     with Store(db) as store:
         assert read_mode(store) == "live"
-        assert [e.kind for e in store.events_since(0)] == []  # no clock.start either
+        kinds = [e.kind for e in store.events_since(0)]
+        assert not [kind for kind in kinds if kind.startswith("clock.")]  # no clock.start
 
 
 def test_files_from_before_the_mark_are_read_by_what_they_hold(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ def serve_forever(
                       "--speed to the control room on that file, not here", EXIT_USAGE)
     from autus_tui.services.config_files import load_config
 
-    config = load_config(config_file, {"clock": clock, "speed": speed})
+    # The simulated backend is only ever rehearsed against: its clock flags are rehearsal's.
+    config = load_config(config_file, {"clock": clock, "speed": speed, "rehearsal": True})
     try:
         played = load_scenario(scenario, config.launch.time)
     except UnknownScenario as error:
