@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autus_tui.core.config import UNKNOWN_HOME, Config, ConfigError, Layer, build_config
-from autus_tui.services.file_reading import CONFIG_CAP, FileProblem, parse_toml, read_capped
+from autus_tui.services.file_reading import CONFIG_CAP, FileProblem, read_toml_file
 
 ENV_KEYS = {
     "AUTUS_BACKEND_URL": ("backend", "url"),
@@ -28,21 +27,9 @@ ENV_KEYS = {
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file, turning every failure into a ConfigError naming the file."""
     try:
-        return parse_toml(read_capped(path, CONFIG_CAP).decode("utf-8"))
+        return read_toml_file(path, CONFIG_CAP)
     except FileProblem as error:
         raise ConfigError(str(path), "(file)", error.problem) from None
-    except FileNotFoundError:
-        raise ConfigError(str(path), "(file)", "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(str(path), "(file)", "is a folder, not a file") from None
-    except PermissionError:
-        raise ConfigError(str(path), "(file)", "not readable (permission denied)") from None
-    except OSError as error:  # a name too long, a loop of links...
-        raise ConfigError(str(path), "(file)", f"cannot be read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "(file)", "is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), "(file)", f"not valid TOML: {error}") from None
 
 
 def environment_layer(environ: Mapping[str, str]) -> Layer:

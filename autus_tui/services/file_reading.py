@@ -6,6 +6,10 @@ a FIFO (opened without waiting for a writer, so it never hangs), a device such a
 ``/dev/zero`` (endless), a socket, a folder, or a file larger than ``cap`` (never read
 past the cap). ``parse_toml(text)`` turns a TOML nesting deep enough to exhaust Python's
 recursion into the same kind of problem instead of a ``RecursionError`` traceback.
+``read_toml_file(path, cap)`` does both, and words every other failure (no such file,
+permission, not UTF-8, not TOML) as a ``FileProblem`` too: the one place the config,
+runbook and incident-matrix loaders read their files, each turning the problem into its
+own error naming the file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import stat
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from autus_tui.core.config import UNKNOWN_HOME
 
 CONFIG_CAP = 1 << 20
 """A configuration file larger than 1 MiB is not one."""
@@ -68,3 +74,23 @@ def parse_toml(text: str) -> dict[str, Any]:
     except RecursionError:
         raise FileProblem("is nested too deeply to read (tables or arrays inside each "
                           "other hundreds of levels deep)") from None
+
+
+def read_toml_file(path: Path, cap: int) -> dict[str, Any]:
+    """The TOML table in the regular file ``path``; every failure a ``FileProblem``."""
+    try:
+        return parse_toml(read_capped(path.expanduser(), cap).decode("utf-8"))
+    except FileNotFoundError:
+        raise FileProblem("no such file") from None
+    except IsADirectoryError:
+        raise FileProblem("is a folder, not a file") from None
+    except PermissionError:
+        raise FileProblem("not readable (permission denied)") from None
+    except OSError as error:  # a name too long, a loop of links...
+        raise FileProblem(f"cannot be read ({error.strerror or error})") from None
+    except RuntimeError:  # ~someone that does not exist
+        raise FileProblem(UNKNOWN_HOME) from None
+    except UnicodeDecodeError:
+        raise FileProblem("is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise FileProblem(f"not valid TOML: {error}") from None

@@ -8,13 +8,11 @@ The rules live in ``core.runbook``; this module reads files. Every failure becom
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
 
-from autus_tui.core.config import UNKNOWN_HOME, Config
+from autus_tui.core.config import Config
 from autus_tui.core.runbook import Runbook, RunbookError, combine, parse_runbook
-from autus_tui.services.file_reading import RUNBOOK_CAP, FileProblem, parse_toml, read_capped
+from autus_tui.services.file_reading import RUNBOOK_CAP, FileProblem, read_toml_file
 from autus_tui.services.package_files import data_folder
 
 DEFAULT_RUNBOOK = "launch-day.toml"
@@ -27,31 +25,19 @@ def metric_keys(config: Config) -> set[str]:
 
 def load_default_runbook(keys: set[str]) -> Runbook:
     """The seed's launch-day runbook, shipped in ``checklists/``."""
-    resource = data_folder("checklists") / DEFAULT_RUNBOOK
-    try:
-        raw = resource.read_bytes()
-    except OSError as error:
-        raise RunbookError(DEFAULT_SOURCE, "", f"cannot be read ({error.strerror})") from None
-    return parse_runbook(_decode(raw, DEFAULT_SOURCE), DEFAULT_SOURCE, keys)
+    return _load(data_folder("checklists") / DEFAULT_RUNBOOK, DEFAULT_SOURCE, keys)
 
 
 def load_runbook_file(path: str | Path, keys: set[str]) -> Runbook:
-    source = str(path)
+    return _load(Path(path), str(path), keys)
+
+
+def _load(path: Path, source: str, keys: set[str]) -> Runbook:
     try:
-        raw = read_capped(Path(path).expanduser(), RUNBOOK_CAP)
+        data = read_toml_file(path, RUNBOOK_CAP)
     except FileProblem as error:
         raise RunbookError(source, "", error.problem) from None
-    except FileNotFoundError:
-        raise RunbookError(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise RunbookError(source, "", "is a folder, not a file") from None
-    except PermissionError:
-        raise RunbookError(source, "", "not readable (permission denied)") from None
-    except OSError as error:
-        raise RunbookError(source, "", f"cannot be read ({error.strerror})") from None
-    except RuntimeError:  # ~someone that does not exist
-        raise RunbookError(source, "", UNKNOWN_HOME) from None
-    return parse_runbook(_decode(raw, source), source, keys)
+    return parse_runbook(data, source, keys)
 
 
 def load_runbooks(config: Config, *, include_default: bool = True) -> Runbook:
@@ -66,16 +52,3 @@ def load_runbooks(config: Config, *, include_default: bool = True) -> Runbook:
         raise RunbookError("configuration", "runbooks", "no runbook to load")
     books.extend(load_runbook_file(path, keys) for path in config.runbooks)
     return combine(books)
-
-
-def _decode(raw: bytes, source: str) -> dict[str, Any]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RunbookError(source, "", "is not UTF-8 text") from None
-    try:
-        return parse_toml(text)
-    except FileProblem as error:
-        raise RunbookError(source, "", error.problem) from None
-    except tomllib.TOMLDecodeError as error:
-        raise RunbookError(source, "", f"not valid TOML: {error}") from None
