@@ -185,15 +185,15 @@ def test_demo_with_an_unknown_scenario_exits_2_listing_the_known_ones() -> None:
 def test_the_clock_follows_without_restart_at_the_pace_it_is_given(tmp_path: Path) -> None:
     """The follower in-process: a speed change made elsewhere is seen at the next refresh."""
     from autus_tui.core.clock import FixedClock
-    from autus_tui.services.followed_clock import FollowedClock
+    from autus_tui.services.shared_clock import SharedClock
 
     real = FixedClock(datetime(2026, 3, 2, 23, 0, tzinfo=SEOUL))
     with Store(tmp_path / "r.db") as writer, Store(tmp_path / "r.db") as reader:
         fallback = FixedClock(DAY.replace(hour=8))
-        followed = FollowedClock(reader, fallback, real=real.now)
-        assert followed.refresh() is False and followed.now() == DAY.replace(hour=8)
+        followed = SharedClock(reader, fallback, real=real.now)
+        assert followed.follow() is None and followed.now() == DAY.replace(hour=8)
         load_or_start_rehearsal_clock(writer, DAY.replace(hour=13), 30.0, real=real.now)
-        assert followed.refresh() is True and followed.speed == 30.0
+        assert followed.follow() is not None and followed.speed == 30.0
         real.advance(timedelta(seconds=70))  # 70 real s at 30x: 35 minutes
         assert followed.now() == DAY.replace(hour=13, minute=35)
-        assert followed.refresh() is False  # nothing committed since
+        assert followed.follow() is None  # nothing committed since

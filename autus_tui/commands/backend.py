@@ -31,7 +31,7 @@ from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from autus_tui.core.clock import Clock, ScaledClock, utc_now
 from autus_tui.core.config import Config, LaunchConfig
 from autus_tui.core.scenario_file import ScenarioError, clock_text
-from autus_tui.services.followed_clock import FollowedClock
+from autus_tui.services.shared_clock import SharedClock
 from autus_tui.sim.scenarios import Scenario, UnknownScenario, load_scenario
 from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store, StoreError, resolve_db_path
@@ -107,9 +107,8 @@ def _launch_at(launch: LaunchConfig, clock: Clock) -> datetime:
 async def _serve(host: str, port: int, played: Scenario, seed: int | None, config: Config,
                  store: Store | None) -> int:
     own = _own_clock(config, played)
-    followed = FollowedClock(store, own) if store is not None else None
-    if followed is not None:
-        await asyncio.to_thread(followed.refresh)
+    followed = SharedClock(store, own) if store is not None else None
+    from_db = followed is not None and await asyncio.to_thread(followed.follow) is not None
     clock: Clock = followed if followed is not None else own
     backend = SimBackend(played, seed, clock, _launch_at(config.launch, clock))
     try:
@@ -128,8 +127,7 @@ async def _serve(host: str, port: int, played: Scenario, seed: int | None, confi
     if followed is not None and store is not None:
         print(f"clock: following the rehearsal clock of {store.path}", flush=True)
         following = asyncio.create_task(_follow(followed, backend, config.launch))
-    _say_clock(clock, config.launch,
-               "from the database" if followed and followed.stored else "own")
+    _say_clock(clock, config.launch, "from the database" if from_db else "own")
     try:
         await stopping.wait()
     finally:
@@ -141,15 +139,11 @@ async def _serve(host: str, port: int, played: Scenario, seed: int | None, confi
     return EXIT_OK
 
 
-async def _follow(clock: FollowedClock, backend: SimBackend, launch: LaunchConfig) -> None:
+async def _follow(clock: SharedClock, backend: SimBackend, launch: LaunchConfig) -> None:
     """Re-read the database's clock; a new one may be on another day, so re-place launch."""
     while True:
         await asyncio.sleep(FOLLOW_SECONDS)
-        try:
-            moved = await asyncio.to_thread(clock.refresh)
-        except StoreError:
-            continue  # a file briefly unreadable: keep the last clock, try again
-        if moved:
+        if await asyncio.to_thread(clock.follow) is not None:
             backend.launch_at = _launch_at(launch, clock)
             _say_clock(clock, launch, "from the database")
 
