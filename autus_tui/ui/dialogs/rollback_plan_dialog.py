@@ -37,7 +37,7 @@ from autus_tui.ui.dialogs.rollback_render import DRY_RUN, DRY_STYLE, plan_lines
 from autus_tui.ui.intents import ApplyRollback, IntentDone, PlanOutcome, PlanRollback
 from autus_tui.ui.widgets.line import Line
 
-KEYS = "space tick · tab next · enter in Target: apply · pgup/pgdn scroll · esc close"
+KEYS = "space tick · tab next · enter in Target applies · pgup/pgdn · esc close"
 ERROR = "bold $error"
 
 

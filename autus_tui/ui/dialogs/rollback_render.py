@@ -1,9 +1,9 @@
 """A rollback plan and a rollback run as Content lines (what the two dialogs show).
 
-``plan_lines(plan)``: REHEARSAL first when it is one ("dry run: nothing is executed"),
-the running version, what ``git tag -l '<current_pattern>'`` lists, the resolved target
-among the candidates, the commits rolled back, the preflight checks (ok / FAILED with
-the reason) and each step's exact argv (shell-quoted for display) and folder.
+``plan_lines(plan)``: the running version, what ``git tag -l '<current_pattern>'`` lists,
+the resolved target among the candidates, the commits rolled back, the preflight checks
+(ok / FAILED with the reason) and each step's exact argv (shell-quoted for display) and
+folder. (In rehearsal the dialog's title says "dry run: nothing is executed".)
 
 ``run_head(run, zone)`` / ``step_lines(run)`` / ``output_line(line, zone)``: the run
 view's parts — state, from → to, who started it, when and why, the conditions, a
@@ -49,8 +49,6 @@ def heading(text: str) -> safe.Content:
 
 def plan_lines(plan: RollbackPlan) -> list[safe.Content]:
     out: list[safe.Content] = []
-    if plan.rehearsal:
-        out.append(safe.styled(f" {DRY_RUN} ", DRY_STYLE))
     head = f" (HEAD {plan.head[:12]})" if plan.head else ""
     out.append(safe.join(("Running  ", "bold"),
                          safe.styled(plan.running or "unknown", "bold", 80), safe.plain(head)))
