@@ -2,13 +2,16 @@
 
 ``make_repo`` builds a git repository with tags v0.9.0, v0.9.9, v0.9.10 and v1.0.0 (HEAD)
 and a Makefile whose ``deploy-prod`` writes the deployed version to ``deployed.txt``
-beside the repository. Git runs with its own config only (``ENV``: no global or system
+beside the repository; ``reap_runners(db)`` ends whatever runner or step a test left
+going. Git runs with its own config only (``ENV``: no global or system
 config), user name and email set in the repository.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -66,3 +69,22 @@ def wait_for(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or probe}")
         pause.wait(0.05)
+
+
+def reap_runners(db: Path) -> None:
+    """After a test: no runner, and no step, of a run in ``db`` is left running."""
+    from autus_tui.core.rollback_run import StepState
+    from autus_tui.services.rollback_liveness import runner_alive
+    from autus_tui.store import Store
+    from autus_tui.store.rollbacks import past_runs
+
+    if not db.exists():
+        return
+    with Store(db) as store:
+        for run in past_runs(store):
+            if run.active and run.runner_pid and runner_alive(run):
+                os.kill(run.runner_pid, signal.SIGKILL)
+            for step in run.steps:
+                if step.pid and step.state in (StepState.RUNNING, StepState.UNKNOWN):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(step.pid, signal.SIGKILL)

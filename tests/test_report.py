@@ -128,6 +128,10 @@ Cumulative counts at the last recorded poll.
   \\# not a heading \\| pipe
 - 12:06 bob: \\<script\\>x\\</script\\> \\[link\\](http://x) \\`code\\`
 
+## Rollbacks
+
+No rollback was run.
+
 ## First-week report items (첫 주간 리포트 항목)
 
 | Item | From the recorded data |

@@ -103,7 +103,7 @@ async def test_the_view_lists_what_the_next_on_call_must_know(tmp_path: Path) ->
         assert "before the shift" not in view.text
         assert lines[-2:] == [
             "Open incidents — none recorded (incidents arrive with a later release)",
-            "Last rollback — none"]
+            "Rollbacks — none"]
         assert "Handover — 2026-11-27 09:03 KST" in screen_text(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, HandoverScreen)
@@ -160,7 +160,7 @@ async def test_export_writes_the_markdown_next_to_the_database(tmp_path: Path) -
     assert lines[note + 2:note + 4] == ["- 09:01 김민수: CDN 캐시 정상\\",
                                         "  DB pool 41/100 — 지켜볼 것"]
     assert lines[-7:] == ["## Open incidents", "", "None recorded.", "",
-                          "## Last rollback", "", "None recorded."]
+                          "## Rollbacks", "", "None recorded."]
 
 
 async def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None:

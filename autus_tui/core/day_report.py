@@ -232,7 +232,14 @@ def first_week(data: ReportData) -> list[str]:
             *md.table(["Item", "From the recorded data"], rows)]
 
 
-SECTIONS: list[Section] = [head, checklist, metrics, gates, level_changes, notes, first_week]
+def rollbacks(data: ReportData) -> list[str]:
+    from autus_tui.core.rollback_report import report_section  # it imports this module
+
+    return report_section(data)
+
+
+SECTIONS: list[Section] = [head, checklist, metrics, gates, level_changes, notes, rollbacks,
+                           first_week]
 
 
 def render(data: ReportData, sections: Sequence[Section] = SECTIONS) -> str:

@@ -3,8 +3,8 @@
 What the next on-call must know: who is on call and since when; the open items of
 earlier slots left overdue (marked OVERDUE), of the current slot and of the next; the
 metrics in WARN or CRIT; the notes written since the shift began; and, as sections still
-to come, open incidents and the last rollback (``incidents`` / ``last_rollback`` are
-empty until that work lands, and the Markdown says "None recorded.").
+to come, open incidents (``incidents``, empty until that work lands: "None recorded.");
+and the latest rollbacks with who, why, the conditions, from → to and each step's result.
 ``autus_tui.services.report_data.handover_summary`` gathers it.
 """
 
@@ -16,6 +16,8 @@ from datetime import datetime, tzinfo
 from autus_tui.core import markdown as md
 from autus_tui.core.day_report import NoteRow
 from autus_tui.core.levels import Level
+from autus_tui.core.rollback_report import rollback_blocks
+from autus_tui.core.rollback_run import RunRecord
 from autus_tui.core.schedule import SlotState
 
 
@@ -56,8 +58,8 @@ class HandoverSummary:
     notes: tuple[NoteRow, ...]
     incidents: tuple[str, ...] = ()
     """Open incidents, one line each (filled by the incidents work)."""
-    last_rollback: str | None = None
-    """The last rollback, one line (filled by the rollback work)."""
+    rollbacks: tuple[RunRecord, ...] = ()
+    """The latest rollbacks, newest first, with their steps."""
 
 
 def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
@@ -92,6 +94,6 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
         out += md.note_item(f"{when(note.at)} {md.inline(note.operator)}", note.text)
     out += ["", "## Open incidents", ""]
     out += [f"- {md.inline(line)}" for line in summary.incidents] or ["None recorded."]
-    out += ["", "## Last rollback", ""]
-    out.append(md.inline(summary.last_rollback) if summary.last_rollback else "None recorded.")
+    out += ["", "## Rollbacks"]
+    out += rollback_blocks(summary.rollbacks, when) or ["", "None recorded."]
     return "\n".join(out) + "\n"

@@ -4,7 +4,8 @@ Checklist events name the item by its runbook text (the id when the runbook no l
 has it); a verify says PASS or FAIL with its evidence; an N/A carries its reason. A note
 is ``bob note: text`` (its lines joined with `` / ``), a handover ``bob took over on-call
 from alice``, a poller lease change ``bob polls the backend now`` / ``alice stopped
-polling``. Kinds this module does not know (later work's) are shown as
+polling``; a rollback's events say the run, from → to, reason and conditions, each step's
+result (``core.rollback_text``). Kinds this module does not know (later work's) are shown as
 ``operator kind subject``.
 
 A change of the shared rehearsal clock is said (``bob set the rehearsal clock (60x)``,
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from autus_tui.core.rollback_text import event_text as rollback_text
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.pairing import holder_operator
 from autus_tui.services.recorder import LEVEL_EVENT
@@ -66,6 +68,8 @@ def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
         line = f"{who} polls the backend now"
         previous = str(detail.get("previous") or "")
         return line + (f" (after {holder_operator(previous)})" if previous else "")
+    if event.kind.startswith("rollback."):
+        return rollback_text(event.kind, who, event.subject, detail)
     if event.kind == "poller.stop":
         return f"{who} stopped polling the backend"
     return f"{who} {event.kind} {subject}".rstrip()

@@ -1,7 +1,8 @@
 """Reading the database into the report and the handover summary (the I/O half).
 
 ``collect_report`` gathers ``core.day_report.ReportData`` (checklist marks, per-metric
-figures from ``store.samples.day_buckets``, level-change and note events);
+figures from ``store.samples.day_buckets``, level-change and note events, the rollback
+runs as ``extra["rollbacks"]``, oldest first);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
@@ -40,11 +41,13 @@ from autus_tui.core.schedule import (
 from autus_tui.core.series import MetricTracker
 from autus_tui.services.launch_day import stored_launch_date
 from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
-from autus_tui.store import Store, samples
+from autus_tui.store import Store, rollbacks, samples
 from autus_tui.store import notes as note_store
 
 __all__ = ["collect_report", "handover_markdown", "handover_summary"]
 MAX_EVENTS = 20_000
+MAX_ROLLBACKS = 200
+HANDOVER_ROLLBACKS = 5
 
 
 def collect_report(
@@ -81,6 +84,7 @@ def collect_report(
         poll_errors=sum(m.errors for m in minutes.values()),
         first_poll=span[0] if span else None, last_poll=span[1] if span else None,
         level_changes=changes, notes=written,
+        extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS)))},
     )
 
 
@@ -156,4 +160,5 @@ def handover_summary(
         shift_began=handover.at if handover else None, previous_oncall=previous or None,
         slots=tuple(slots), alerts=tuple(alerts),
         notes=tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", ""))) for e in written),
+        rollbacks=tuple(rollbacks.past_runs(store, HANDOVER_ROLLBACKS)),
     )

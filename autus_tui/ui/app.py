@@ -20,8 +20,9 @@ numbers and the backend is polled once. Without a store nothing is polled.
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
 Widgets never write: they post intents (``ui.intents``) and the app's one
 ``Controller`` writes them off the UI thread; files are written in threads
-(``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline; the command
-palette has those and the launch-day report.
+(``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline, ``R`` rollback
+(``ui.rollback_room``: its button under the checklist); the command palette has those
+and the launch-day report.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pai
 from autus_tui.services.recorder import Recorder
 from autus_tui.services.shared_clock import follow
 from autus_tui.store import Store, StoreError
+from autus_tui.store.rollbacks import current_run
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.note import NoteDialog
@@ -63,6 +65,7 @@ from autus_tui.ui.exports import ExportDone, export_report
 from autus_tui.ui.intents import Intent, IntentDone, WriteNote
 from autus_tui.ui.messages import PollerStopped
 from autus_tui.ui.navigation import show_installed
+from autus_tui.ui.rollback_room import RollbackRoom
 from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.screens.timeline import TimelineScreen
@@ -113,6 +116,7 @@ class ControlRoom(App[int]):
         Binding("t", "timeline", "Timeline", id="app.timeline"),
         Binding("h", "handover", "Handover", id="app.handover"),
         Binding("n", "note", "Note", id="app.note"),
+        Binding("R", "rollback", "Rollback", show=False, id="app.rollback"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="app.focus_previous"),
@@ -154,6 +158,8 @@ class ControlRoom(App[int]):
             probes_for(config, [item.id for item in runbook.items]), id="checklist",
         )
         self.controller = Controller(self, store, config.operator, self._look_now)
+        self.rollback = RollbackRoom(self, self.controller, clock, self.zone, config.operator,
+                                     config.rollback, self.rehearsal)
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
@@ -164,6 +170,7 @@ class ControlRoom(App[int]):
             self.watcher = StoreWatcher(store, self.post_message, {
                 "marks": store.marks,
                 "pairing": lambda: read_pairing(store, recorder),
+                "rollback": lambda: current_run(store),
                 "polls": PollFeed(store),
             })
         self._marks_shown: dict[str, Mark] | None = None
@@ -192,6 +199,7 @@ class ControlRoom(App[int]):
                 yield HostPane(id="host")
             with Vertical(id="workspace"):
                 yield self.checklist
+                yield self.rollback.button
         yield EventsPane(self.zone, id="events")
         yield ControlFooter(id="footer")
 
@@ -325,6 +333,8 @@ class ControlRoom(App[int]):
         pairing = state.get("pairing")
         if isinstance(pairing, Pairing):
             self._show_pairing(pairing)
+        if "rollback" in state:
+            self.rollback.show_state(state["rollback"], first=message.first)
         self.apply_polls(state.get("polls") or [], announce=not message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
@@ -406,6 +416,10 @@ class ControlRoom(App[int]):
 
         self.push_screen(NoteDialog(self.config.operator), save)
 
+    def action_rollback(self) -> None:
+        if self._need_store("rollback") is not None:
+            self.rollback.open()
+
     def action_report(self) -> None:
         store = self._need_store("report")
         if store is not None:
@@ -424,6 +438,8 @@ class ControlRoom(App[int]):
                             self.action_note)
         yield SystemCommand("Timeline", "Every recorded event, newest first (t)",
                             self.action_timeline)
+        yield SystemCommand("Rollback", "Plan a rollback, or show the one running (R)",
+                            self.action_rollback)
         yield SystemCommand("Probe this slot",
                             "Run every probe of the shown slot and show the results (p)",
                             self.checklist.action_probe_slot)

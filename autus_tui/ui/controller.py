@@ -24,10 +24,12 @@ from autus_tui.ui.intents import (
     MarkItem,
     ProbeRun,
     RecordVerdict,
+    RollbackIntent,
     RunProbes,
     TakeOver,
     WriteNote,
 )
+from autus_tui.ui.rollback_calls import RollbackSite, rollback_call
 from autus_tui.ui.store_writes import run_write
 
 
@@ -36,6 +38,8 @@ class Controller:
                  written: Callable[[], None]) -> None:
         self.app, self.store, self.operator = app, store, operator
         self._written = written
+        self.rollback: RollbackSite | None = None
+        """Where rollbacks are planned and run (the app sets it)."""
 
     def act(self, intent: Intent) -> None:
         store = self.store
@@ -72,6 +76,8 @@ class Controller:
             return lambda: add_note(store, operator, intent.text)
         if isinstance(intent, TakeOver):
             return lambda: take_over(store, operator)
+        if isinstance(intent, RollbackIntent) and self.rollback is not None:
+            return rollback_call(store, self.rollback, operator, intent)
         raise TypeError(f"no write for {type(intent).__name__}")
 
     def _record_probes(self, store: Store, intent: RunProbes,

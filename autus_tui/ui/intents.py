@@ -16,6 +16,8 @@ from textual.dom import DOMNode
 from textual.message import Message
 
 from autus_tui.core.probes import ProbeResult, ProbeSpec
+from autus_tui.core.rollback_plan import Confirmation, RollbackPlan
+from autus_tui.core.rollback_run import RunRecord
 from autus_tui.core.runbook import ItemState
 from autus_tui.store import MarkResult
 
@@ -79,6 +81,52 @@ class ProbeRun:
 
 class TakeOver(Intent):
     """This operator becomes the on-call."""
+
+
+class RollbackIntent(Intent):
+    """A rollback call (``ui.rollback_calls``): git and the runner off the UI thread."""
+
+
+class PlanRollback(RollbackIntent):
+    """Plan a rollback (``pattern``: the operator's, else the configured one); the answer
+    is a ``PlanOutcome``: the plan, or the run already running (show that instead)."""
+
+    def __init__(self, asker: DOMNode, pattern: str | None = None) -> None:
+        super().__init__(asker)
+        self.pattern = pattern
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan: RollbackPlan | None
+    running: RunRecord | None = None
+
+
+class ApplyRollback(RollbackIntent):
+    """Apply ``plan`` as confirmed; the answer is ``Started`` or ``Refused``."""
+
+    def __init__(self, asker: DOMNode, plan: RollbackPlan, confirmation: Confirmation) -> None:
+        super().__init__(asker)
+        self.plan, self.confirmation = plan, confirmation
+
+
+class CancelRollback(RollbackIntent):
+    """Ask run ``run_id``'s runner to stop; the answer is a ``CancelResult``."""
+
+    def __init__(self, asker: DOMNode, run_id: int) -> None:
+        super().__init__(asker)
+        self.run_id = run_id
+
+
+class WatchRollback(RollbackIntent):
+    """The run (``run_id``, else the current one) and its lines after ``after_id``
+    (``lines=False``: none); a dead runner's run is marked unknown on the way. The
+    answer is a ``RunView`` or None (no rollback yet)."""
+
+    def __init__(self, asker: DOMNode, run_id: int | None = None, after_id: int = 0, *,
+                 lines: bool = True) -> None:
+        super().__init__(asker)
+        self.run_id, self.after_id, self.lines = run_id, after_id, lines
 
 
 class IntentDone(Message):

@@ -4,9 +4,10 @@ Sections, top to bottom: who is on call (and since when, from whom); one line of
 counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open items of
 earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in words); the
 metrics in WARN or CRIT (level words); the notes since the shift began (each line of a
-note on its own line, indented); and two sections kept as room for later work, said
-plainly: "Open incidents — none recorded (incidents arrive with a later release)" and
-"Last rollback — none". Runbook text, operator names and notes are outside text:
+note on its own line, indented); "Open incidents — none recorded (incidents arrive with
+a later release)", kept as room for later work; "Rollbacks — none", else the latest runs:
+who, when, from → to, how they ended, the reason and conditions, each step's result and
+duration. Runbook text, operator names, notes and rollback records are outside text:
 everything goes through ``ui.safe``.
 """
 
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from autus_tui.core.handover_summary import HandoverSummary
+from autus_tui.core.rollback_run import RunRecord
+from autus_tui.core.rollback_text import run_headline, run_why, step_line
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.checklist.render import OVERDUE_STYLE, STATE_STYLES
 
@@ -75,10 +78,23 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
     incidents = (safe.plain("; ".join(summary.incidents), 300) if summary.incidents
                  else safe.styled(INCIDENTS_NONE, "dim"))
     out.append(safe.join(("Open incidents", "bold underline"), " — ", incidents))
-    rollback = (safe.plain(summary.last_rollback, 300) if summary.last_rollback
-                else safe.styled(ROLLBACK_NONE, "dim"))
-    out.append(safe.join(("Last rollback", "bold underline"), " — ", rollback))
+    if not summary.rollbacks:
+        out.append(safe.join(("Rollbacks", "bold underline"), " — ",
+                             safe.styled(ROLLBACK_NONE, "dim")))
+    else:
+        out.append(heading("Rollbacks"))
+    for run in summary.rollbacks:
+        out += _rollback(run, when)
     return out
+
+
+def _rollback(run: RunRecord, when: Callable[[datetime], str]) -> list[safe.Content]:
+    lines = [safe.join("  ", safe.styled(run_headline(run, when), "bold", 200)),
+             safe.join("    ", safe.plain(run_why(run), 300))]
+    if run.outcome:
+        lines.append(safe.join("    ", safe.styled(run.outcome, "dim", 300)))
+    lines += [safe.join("    ", safe.plain(step_line(step), 200)) for step in run.steps]
+    return lines
 
 
 def _oncall(summary: HandoverSummary, when: Callable[[datetime], str]) -> safe.Content:

@@ -23,6 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from autus_tui.core.rollback_text import event_detail as rollback_detail
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.event_text import verdict_word
 from autus_tui.store import Event, Store, StoreError
@@ -35,9 +36,11 @@ COLUMNS = (("time", 8), ("operator", 12), ("kind", 18), ("subject", 26), ("detai
 """Fixed widths: Content cells are not measured for auto-width columns."""
 
 
-def describe(detail: Mapping[str, Any]) -> str:
+def describe(detail: Mapping[str, Any], kind: str = "") -> str:
     """The details worth a glance: reason, evidence, a note's text, verdict, 'already',
-    whom a handover took over from; else key=value."""
+    whom a handover took over from; a rollback's own words; else key=value."""
+    if kind.startswith("rollback.") and (said := rollback_detail(kind, detail)):
+        return said
     parts = []
     if "passed" in detail:
         parts.append(verdict_word(detail))
@@ -128,7 +131,7 @@ class TimelineScreen(Screen[None]):
             safe.plain(event.operator, 20),
             safe.styled(event.kind, "bold", 30),
             safe.plain(item.text if item else subject, 40),
-            safe.plain(describe(event.detail), 120),
+            safe.plain(describe(event.detail, event.kind), 120),
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -170,6 +170,9 @@ class ChecklistPanel(Vertical):
             for index, (key, old) in enumerate(zip(keys, self._prompt_keys, strict=True)):
                 if key != old:
                     self.items.replace_option_prompt_at_index(index, self._prompt(key[1]))
+                    if index == self.items.highlighted:
+                        # It may have grown a line ("done · who"): keep all of it in view.
+                        self.items.call_after_refresh(self.items.scroll_to_highlight)
         self._prompt_keys = keys
 
     def _prompt(self, inputs: tuple[Any, ...]) -> safe.Content:
