@@ -348,3 +348,30 @@ async def test_the_button_and_the_palette_open_the_plan(release_repo: Path,
         assert await wait_until(pilot, lambda: "Plan a rollback" in screen_text(app))
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RollbackPlanDialog))
+
+
+async def test_an_outage_of_30_minutes_in_the_recorded_polls_is_pre_ticked_with_evidence(
+    tmp_path: Path, release_repo: Path
+) -> None:
+    from datetime import timedelta
+
+    from autus_tui.core.observations import PollResult
+    from autus_tui.services.incident_signals import outage_condition
+    from autus_tui.store import samples
+
+    db = tmp_path / "launch.db"
+    app, store = make_app(db, release_repo)
+    config = Config(operator="alice")
+    # The backend unreachable from 08:31 to now (09:03): 32 minutes down.
+    down = [PollResult(START - timedelta(minutes=32) + timedelta(seconds=10 * i), {}, None,
+                       "connection refused", 0.01) for i in range(193)]
+    samples.record_polls(store, down, 3.0)
+    app.controller.rollback = RollbackSite(
+        RollbackConfig(), release_repo, False, ENV,
+        outage=lambda s: outage_condition(s, config, app.clock))
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await open_plan(pilot)
+        assert dialog.ticked() == ("outage_30m",)
+        text = screen_text(app)
+        assert "[x] 전체 서비스 30분 이상 중단" in text
+        assert "08:31" in text  # since when, from the recorded polls

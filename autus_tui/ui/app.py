@@ -159,7 +159,7 @@ class ControlRoom(App[int]):
         )
         self.controller = Controller(self, store, config.operator, self._look_now)
         self.rollback = RollbackRoom(self, self.controller, clock, self.zone, config.operator,
-                                     config.rollback, self.rehearsal)
+                                     config, self.rehearsal)
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None

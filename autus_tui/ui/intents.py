@@ -19,6 +19,7 @@ from autus_tui.core.probes import ProbeResult, ProbeSpec
 from autus_tui.core.rollback_plan import Confirmation, RollbackPlan
 from autus_tui.core.rollback_run import RunRecord
 from autus_tui.core.runbook import ItemState
+from autus_tui.core.signals import OutageCondition
 from autus_tui.store import MarkResult
 
 
@@ -100,6 +101,8 @@ class PlanRollback(RollbackIntent):
 class PlanOutcome:
     plan: RollbackPlan | None
     running: RunRecord | None = None
+    outage: OutageCondition | None = None
+    """전체 서비스 30분 이상 중단 judged from the recorded polls when the plan was made."""
 
 
 class ApplyRollback(RollbackIntent):

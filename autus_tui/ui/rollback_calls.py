@@ -16,6 +16,7 @@ from typing import Any
 
 from autus_tui.core.rollback import RollbackConfig
 from autus_tui.core.rollback_run import RunView, clean_line
+from autus_tui.core.signals import OutageCondition
 from autus_tui.services.rollback_liveness import observe
 from autus_tui.services.rollback_planning import plan_for
 from autus_tui.services.rollback_runner import apply, cancel, watch
@@ -36,6 +37,8 @@ class RollbackSite:
     start_dir: Path
     rehearsal: bool
     env: Mapping[str, str] | None = None
+    outage: Callable[[Store], OutageCondition] | None = None
+    """Judges the full-outage condition from the recorded polls (None: not judged)."""
 
 
 def rollback_call(
@@ -75,8 +78,9 @@ def _plan(store: Store, site: RollbackSite, operator: str, pattern: str | None) 
     current = observe(store, operator)
     if current is not None and current.active:
         return PlanOutcome(None, current)  # one run per database: show it, plan nothing
+    outage = site.outage(store) if site.outage is not None else None
     return PlanOutcome(plan_for(store, site.config, site.start_dir, operator, pattern=pattern,
-                                rehearsal=site.rehearsal, env=site.env))
+                                rehearsal=site.rehearsal, env=site.env), outage=outage)
 
 
 def _observe(store: Store, operator: str) -> RunView | None:

@@ -19,8 +19,9 @@ from typing import Any
 from textual.app import App
 
 from autus_tui.core.clock import Clock
-from autus_tui.core.rollback import RollbackConfig
+from autus_tui.core.config import Config
 from autus_tui.core.rollback_run import RunRecord
+from autus_tui.services.incident_signals import outage_condition
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.rollback_plan_dialog import RollbackPlanDialog
 from autus_tui.ui.dialogs.rollback_run_view import RollbackRunDialog
@@ -31,10 +32,12 @@ from autus_tui.ui.widgets.rollback_button import RollbackButton
 
 class RollbackRoom:
     def __init__(self, app: App[Any], controller: Controller, clock: Clock, zone: tzinfo,
-                 operator: str, config: RollbackConfig, rehearsal: bool) -> None:
+                 operator: str, config: Config, rehearsal: bool) -> None:
         self.app, self.clock, self.zone, self.operator = app, clock, zone, operator
         self.controller = controller
-        controller.rollback = RollbackSite(config, Path.cwd(), rehearsal)
+        controller.rollback = RollbackSite(
+            config.rollback, Path.cwd(), rehearsal,
+            outage=lambda store: outage_condition(store, config, clock, zone))
         self.button = RollbackButton(id="rollback")
 
     @property

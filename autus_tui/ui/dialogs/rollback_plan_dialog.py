@@ -32,6 +32,7 @@ from textual.widgets import Input, OptionList, Static
 from autus_tui.core.rollback import CONDITIONS
 from autus_tui.core.rollback_plan import Confirmation, Problem, RollbackPlan, confirm_problems
 from autus_tui.core.rollback_run import Refused, RunRecord, Started
+from autus_tui.core.signals import OUTAGE_CONDITION_TEXT, OutageCondition
 from autus_tui.ui import safe
 from autus_tui.ui.dialogs.rollback_render import DRY_RUN, DRY_STYLE, plan_lines
 from autus_tui.ui.intents import ApplyRollback, IntentDone, PlanOutcome, PlanRollback
@@ -39,6 +40,7 @@ from autus_tui.ui.widgets.line import Line
 
 KEYS = "space tick · tab next · enter in Target applies · pgup/pgdn · esc close"
 ERROR = "bold $error"
+OUTAGE_INDEX = next(i for i, c in enumerate(CONDITIONS) if c.label == OUTAGE_CONDITION_TEXT)
 
 
 class ConditionList(OptionList):
@@ -65,13 +67,13 @@ class ConditionList(OptionList):
         return safe.join(box, safe.plain(label, 80))
 
     def action_tick(self) -> None:
-        index = self.highlighted
-        if index is None:
-            return
+        if self.highlighted is not None:
+            self.set_ticked(self.highlighted, CONDITIONS[self.highlighted].key not in self.ticked)
+
+    def set_ticked(self, index: int, ticked: bool) -> None:
         condition = CONDITIONS[index]
-        self.ticked ^= {condition.key}
-        self.replace_option_prompt_at_index(
-            index, self._prompt(condition.label, condition.key in self.ticked))
+        self.ticked = self.ticked | {condition.key} if ticked else self.ticked - {condition.key}
+        self.replace_option_prompt_at_index(index, self._prompt(condition.label, ticked))
 
 
 class PlanBody(VerticalScroll, can_focus=False):
@@ -114,6 +116,8 @@ class RollbackPlanDialog(ModalScreen[RunRecord | None]):
         """The plan shown (None while the first one is being made)."""
         self.title_line = Line(classes="title")
         self.conditions = ConditionList()
+        self.evidence = Line(classes="evidence")
+        self.evidence.display = False  # only when the recorded polls show an outage
         self.body = Static(safe.Content(""), markup=False)
         self.reason = Input(placeholder="why roll back now", id="rollback-reason",
                             compact=True, select_on_focus=False)
@@ -131,6 +135,7 @@ class RollbackPlanDialog(ModalScreen[RunRecord | None]):
             yield self.title_line
             yield Line(safe.styled("Conditions (tick at least one):", "bold"))
             yield self.conditions
+            yield self.evidence
             with PlanBody():
                 yield self.body
             for label, field in (("Reason", self.reason), ("Target", self.target),
@@ -257,6 +262,17 @@ class RollbackPlanDialog(ModalScreen[RunRecord | None]):
             self.dismiss(outcome.running)  # one at a time: show the running one
         elif outcome.plan is not None:
             self.show_plan(outcome.plan)
+            self._show_outage(outcome.outage)
+
+    def _show_outage(self, outage: OutageCondition | None) -> None:
+        """Pre-tick 전체 서비스 30분 이상 중단 when the recorded polls show it, with why."""
+        self.evidence.display = outage is not None and outage.outage is not None
+        if outage is None or outage.outage is None:
+            return
+        if outage.met:
+            self.conditions.set_ticked(OUTAGE_INDEX, True)
+        style = "bold reverse $error" if outage.met else "italic"
+        self.evidence.show(safe.styled(outage.evidence, style, 300))
 
     def _applied(self, message: IntentDone) -> None:
         result = message.result
