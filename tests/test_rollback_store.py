@@ -129,3 +129,20 @@ def test_a_dead_runner_is_marked_unknown_only_if_its_heartbeat_did_not_move(
         run = rb.get_run(store, started.run.id)
         assert run is not None
         assert (run.state, run.outcome, run.notice) == (RunState.UNKNOWN, "gone", "")
+
+
+def test_an_open_incident_gets_the_rollback_on_its_record(tmp_path: Path) -> None:
+    from autus_tui.core.escalation import EscalationPolicy
+    from autus_tui.store import incidents
+
+    with Store(tmp_path / "launch.db", FixedClock(START)) as store:
+        gate = incidents.declare(store, "alice", severity="심각", situation="전체 Gate 고장",
+                                 policy=EscalationPolicy()).incident
+        closed = incidents.declare(store, "alice", severity="주의", situation="메모리 경고",
+                                   policy=EscalationPolicy()).incident
+        incidents.resolve(store, closed.id, "alice", "GC")
+        started = start(store, "bob")
+        assert isinstance(started, Started)
+        on_record = [e for e in store.events_since(0) if e.kind == "incident.rollback"]
+        assert [(e.subject, e.operator, e.detail["run"], e.detail["target"])
+                for e in on_record] == [(str(gate.id), "bob", started.run.id, "v0.9.10")]

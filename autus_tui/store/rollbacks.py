@@ -83,6 +83,12 @@ def start_run(
             "conditions": list(confirmation.conditions), "rehearsal": plan.rehearsal,
             "fingerprint": plan.fingerprint, "repo": plan.repo,
             "steps": [list(s.argv) for s in plan.steps]})
+        # Every open incident gets the rollback on its record (its incident.* timeline).
+        for (incident_id,) in tx.conn.execute(
+                "SELECT id FROM incidents WHERE resolved_at IS NULL ORDER BY id"):
+            tx.event(operator, "incident.rollback", str(incident_id), {
+                "run": run_id, "from": plan.running, "target": plan.target,
+                "reason": reason})
         record = _run(tx.conn, run_id)
     assert record is not None
     return Started(record)
