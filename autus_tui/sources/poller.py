@@ -48,7 +48,7 @@ from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health, Reading, read_health, read_metric
 from autus_tui.core.text import clean
 from autus_tui.sources.cafile import CAFileError, client_context
-from autus_tui.sources.prometheus import parse_exposition, read_prometheus
+from autus_tui.sources.prometheus import body_problem, readings_from_text
 
 MAX_BODY = 1 << 20
 """Bytes read from one response at most (1 MiB); larger bodies are refused."""
@@ -195,15 +195,11 @@ class Poller:
     async def _read_prometheus(self, item: _Fetched, readings: dict[str, Reading]) -> str | None:
         if not 200 <= item.status < 300:
             return f"HTTP {item.status}"
-        media = media_type(item.content_type)
-        if "html" in media or "json" in media:
-            return f"not Prometheus text ({media})"
-        text = item.body.decode("utf-8", errors="replace")
-        samples, problem = await asyncio.to_thread(parse_exposition, text)
+        problem = body_problem(media_type(item.content_type), item.body)
         if problem:
             return problem
-        for spec in self._prom_specs:
-            readings[spec.key] = read_prometheus(samples, spec)
+        text = item.body.decode("utf-8", errors="replace")
+        readings.update(await asyncio.to_thread(readings_from_text, text, self._prom_specs))
         return None
 
     async def _fetch(self, what: str, path: str) -> _Fetched:
