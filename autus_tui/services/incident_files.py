@@ -15,6 +15,7 @@ from typing import Any
 from autus_tui.core.config import UNKNOWN_HOME, Config
 from autus_tui.core.incident_matrix import IncidentMatrix, MatrixError, parse_matrix
 from autus_tui.services.package_files import data_folder
+from autus_tui.services.runbook_files import metric_keys
 
 DEFAULT_MATRIX = "incident-matrix.toml"
 DEFAULT_SOURCE = f"checklists/{DEFAULT_MATRIX}"
@@ -50,7 +51,7 @@ def load_matrix_file(path: str | Path, keys: set[str]) -> IncidentMatrix:
 
 def load_matrix(config: Config) -> IncidentMatrix:
     """The matrix for this configuration (its metric keys judge the signal rules)."""
-    return load_default_matrix({spec.key for spec in config.metrics})
+    return load_default_matrix(metric_keys(config))
 
 
 def _decode(raw: bytes, source: str) -> dict[str, Any]:
