@@ -11,7 +11,9 @@ filesystem (``node_filesystem_size_bytes{mountpoint="/data"}``, above 1 TB) and
 
 ``Exporter(text)`` serves it as ``GET /metrics`` on a loopback port of its own (the JSON
 backend is elsewhere); ``delay`` makes every answer that many seconds late (a slow
-exporter); ``text`` may be replaced between answers.
+exporter), ``gate`` (an ``asyncio.Event``) holds every answer until it is set (a hung
+one); ``pending`` counts answers under way; ``text`` may be replaced between answers;
+``headers`` keeps the request headers of the last request.
 """
 
 from __future__ import annotations
@@ -113,9 +115,11 @@ def _tail() -> Iterator[str]:
 
 
 class Exporter:
-    def __init__(self, text: str, *, delay: float = 0.0) -> None:
-        self.text, self.delay = text, delay
-        self.requests = 0
+    def __init__(self, text: str, *, delay: float = 0.0,
+                 gate: asyncio.Event | None = None) -> None:
+        self.text, self.delay, self.gate = text, delay, gate
+        self.requests = self.pending = 0
+        self.headers: dict[str, str] = {}
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -136,6 +140,14 @@ class Exporter:
 
     async def _metrics(self, request: web.Request) -> web.Response:
         self.requests += 1
-        if self.delay:
-            await asyncio.sleep(self.delay)  # a slow exporter, on purpose
-        return web.Response(body=self.text.encode(), headers={"Content-Type": CONTENT_TYPE})
+        self.pending += 1
+        self.headers = dict(request.headers)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)  # a slow exporter, on purpose
+            if self.gate is not None:
+                await self.gate.wait()
+            return web.Response(body=self.text.encode(),
+                                headers={"Content-Type": CONTENT_TYPE})
+        finally:
+            self.pending -= 1
