@@ -296,7 +296,7 @@ async def test_a_prometheus_api_answer_is_read_strictly(
     assert {request.query["query"] for request in seen} == {
         "by_code", "scalar(42)", "nothing", "up[5m]", "0/0", "rate(x)", "number", "error_rate",
         "offset"}
-    assert all(request.query["timeout"] == "0.8s" for request in seen)
+    assert all(request.query["timeout"] == "800ms" for request in seen)
 
 
 async def test_several_series_from_a_query_is_an_error_naming_how_many(

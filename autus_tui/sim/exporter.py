@@ -12,14 +12,15 @@ filesystem (``node_filesystem_size_bytes{mountpoint="/data"}``, above 1 TB) and
 ``Exporter(text)`` serves it as ``GET /metrics`` on a loopback port of its own (the JSON
 backend is elsewhere); ``delay`` makes every answer that many seconds late (a slow
 exporter), ``gate`` (an ``asyncio.Event``) holds every answer until it is set (a hung
-one); ``pending`` counts answers under way; ``text`` may be replaced between answers;
+one); ``pending`` counts answers under way; ``text`` may be replaced between answers,
+or ``render(n)`` gives the text of the n-th answer (counters that grow per scrape);
 ``headers`` keeps the request headers of the last request.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from aiohttp import web
 
@@ -116,8 +117,9 @@ def _tail() -> Iterator[str]:
 
 class Exporter:
     def __init__(self, text: str, *, delay: float = 0.0,
-                 gate: asyncio.Event | None = None) -> None:
-        self.text, self.delay, self.gate = text, delay, gate
+                 gate: asyncio.Event | None = None,
+                 render: Callable[[int], str] | None = None) -> None:
+        self.text, self.delay, self.gate, self.render = text, delay, gate, render
         self.requests = self.pending = 0
         self.headers: dict[str, str] = {}
         self.url = ""
@@ -147,7 +149,8 @@ class Exporter:
                 await asyncio.sleep(self.delay)  # a slow exporter, on purpose
             if self.gate is not None:
                 await self.gate.wait()
-            return web.Response(body=self.text.encode(),
+            text = self.render(self.requests) if self.render else self.text
+            return web.Response(body=text.encode(),
                                 headers={"Content-Type": CONTENT_TYPE})
         finally:
             self.pending -= 1

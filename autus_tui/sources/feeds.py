@@ -169,7 +169,7 @@ class FeedReader:
         url = self.feed.source.url + QUERY_PATH
         timeout = self.feed.timeout
         jobs = [fetch(self._client, spec.key, url, timeout, self.feed.source.body_limit,
-                      {"query": spec.query or "", "timeout": f"{timeout:g}s"})
+                      {"query": spec.query or "", "timeout": _duration(timeout)})
                 for spec in self.feed.metrics]
         answers = await asyncio.gather(*jobs)
         unreachable = [a.unreachable for a in answers if a.unreachable]
@@ -185,6 +185,11 @@ class FeedReader:
             else:
                 readings[spec.key] = _query_reading(spec, answer)
         return FeedOutcome(readings, "; ".join(errors) or None)
+
+
+def _duration(seconds: float) -> str:
+    """A Prometheus duration (it reads ``800ms``, not ``0.8s``)."""
+    return f"{max(1, round(seconds * 1000))}ms"
 
 
 def _body_problem(kind: str, fetched: Fetched) -> str | None:
