@@ -7,10 +7,13 @@ simulated exporter's 25k series with the values that matter at the very end.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autus_tui.core.exposition import parse_exposition, wanted_selectors
 from autus_tui.core.levels import Thresholds
@@ -201,3 +204,29 @@ def test_only_the_names_configured_are_read() -> None:
                                                           _spec("x", per="node_load15")]))
     assert set(exposition.totals) == {"node_load1", "x", "node_load15"}
     assert exposition.totals["x"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab_:{}=!~"\'`,\\ ()[]5m.*|\n')), max_size=40)
+       | st.text(max_size=40))
+def test_any_text_is_a_selector_or_a_reason(text: str) -> None:
+    try:
+        selector = parse_selector(text)
+    except SelectorError as error:
+        assert str(error)
+        return
+    assert parse_selector(selector.text()) == selector  # what it says it is, it reads back
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "x 1", 'x{a="1"} 2', 'x{a="1",b="2"} 3 1700000000', 'x{a="q\\"z"} 4', "x{} 5",
+    'x{a="1"} NaN', "x +Inf", 'x{a="1",a="2"} 6', "x{a=1} 7", "x", 'x{a="1" 8', "xy 9",
+    "# TYPE x gauge", "", 'x { a = "3" } 10',
+]), max_size=8))
+def test_any_mix_of_lines_gives_a_value_or_a_reason(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    for path in ("x", 'x{a="1"}', 'x{a=~".*"}'):
+        for combine in (None, "sum"):
+            value, problem = read(text, path, combine=combine, minimum=-math.inf)
+            assert (value is None) != (problem is None)
