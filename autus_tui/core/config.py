@@ -210,7 +210,7 @@ def build_config(layers: Sequence[Layer]) -> Config:
     for source, data in layers:
         config = _apply(config, source, data)
     _check_whole(config, layers)
-    from autus_tui.core.source_config import settle  # it imports ConfigError
+    from autus_tui.core.metric_sources import settle  # it imports ConfigError
 
     return settle(config, layers)
 
