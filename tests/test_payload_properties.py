@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from autus_tui.core.metrics import MetricSpec, default_metrics
 from autus_tui.core.payload import HEALTH_STATUSES, Reading, read_health, read_metric
 from autus_tui.sources.poller import decode_json_object
-from autus_tui.sources.prometheus import parse_exposition, read_prometheus
+from autus_tui.sources.prometheus import readings_from_text
 
 CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SPECS = (*default_metrics(), MetricSpec("tiny", "Tiny", "x", maximum=1.0))
@@ -106,7 +106,6 @@ def test_the_poller_decoder_takes_any_bytes(body: bytes, content_type: str) -> N
 @PROPERTY
 @given(st.text(max_size=300))
 def test_prometheus_reading_takes_any_text(text: str) -> None:
-    samples, error = parse_exposition(text)
-    assert error is None or not CONTROLS.search(error)
+    readings = readings_from_text(text, SPECS)
     for spec in SPECS:
-        _assert_sound(read_prometheus(samples, spec), spec)
+        _assert_sound(readings[spec.key], spec)

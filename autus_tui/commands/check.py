@@ -8,17 +8,25 @@ timeline on stdout, 1 with one line naming the file and key, 2 for an unknown na
 
 from __future__ import annotations
 
+import os
+
 from autus_tui.commands.console import say_error
 from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from autus_tui.core.config import Config
 from autus_tui.core.probe_config import probes_for
 from autus_tui.services.incident_files import load_matrix
 from autus_tui.services.runbook_files import load_runbooks
+from autus_tui.sources.feeds import check_feeds
 
 
 def run_check(config: Config) -> int:
     runbook = load_runbooks(config)
+    sources = check_feeds(config, os.environ)
     print("configuration ok")
+    print(f"sources ok: {'; '.join(sources)}")
+    off = config.sources.switched_off
+    if off:
+        print(f"switched off: {', '.join(spec.key for spec in off)}")
     print(f"runbooks ok: {len(runbook.slots)} slots, {len(runbook.items)} items "
           f"({', '.join(runbook.sources)})")
     probes = probes_for(config, [item.id for item in runbook.items])

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autus_tui.core.escalation import EscalationPolicy
 from autus_tui.core.levels import Direction, Thresholds
-from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
+from autus_tui.core.metrics import COMBINE, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
 from autus_tui.core.rollback import RollbackConfig
+from autus_tui.core.source_config import SourcesConfig
 from autus_tui.core.text import operator_name
 
 Layer = tuple[str, Mapping[str, Any]]
@@ -49,6 +50,7 @@ class BackendConfig:
     url: str = "http://127.0.0.1:8765"
     metrics_path: str = "/ops/v1/metrics"
     health_path: str = "/ops/v1/health"
+    """Empty: the health line is off (a control room on exporters alone)."""
     prometheus_path: str | None = None
     """Where metrics with ``source = "prometheus"`` are read, in Prometheus text format."""
     interval: float = 1.0
@@ -86,6 +88,7 @@ class Config:
     probes: tuple[ProbeSpec, ...] = field(default_factory=default_probes)
     rollback: RollbackConfig = field(default_factory=RollbackConfig)
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -228,7 +231,8 @@ def _texts(raw: object) -> tuple[str, ...]:
 
 _SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "backend": {
-        "url": _url, "metrics_path": _path, "health_path": _path,
+        "url": _url, "metrics_path": _path,
+        "health_path": lambda raw: "" if raw == "" else _path(raw),
         "prometheus_path": _path, "interval": _up_to(MAX_INTERVAL, " s"),
         "timeout": _up_to(MAX_INTERVAL, " s"),
         "ca_file": _text,
@@ -242,9 +246,10 @@ _TOP: dict[str, Callable[[object], Any]] = {
 }
 _METRIC: dict[str, Callable[[object], Any]] = {
     "label": _text, "path": _text, "unit": lambda raw: raw if isinstance(raw, str) else _text(raw),
-    "source": _choice(*SOURCES), "per": _text, "warning": _number, "critical": _number,
+    "source": _text, "per": _text, "warning": _number, "critical": _number,
     "direction": _choice("higher", "lower"), "counter": _flag, "group": _text,
-    "decimals": _decimals, "maximum": _positive,
+    "decimals": _decimals, "maximum": _number, "minimum": _number, "enabled": _flag,
+    "combine": _choice(*COMBINE), "query": _text,
 }
 
 
@@ -254,7 +259,9 @@ def build_config(layers: Sequence[Layer]) -> Config:
     for source, data in layers:
         config = _apply(config, source, data)
     _check_whole(config, layers)
-    return config
+    from autus_tui.core.metric_sources import settle  # it imports ConfigError
+
+    return settle(config, layers)
 
 
 def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
@@ -275,6 +282,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             from autus_tui.core.rollback_config import parse_rollback  # it imports ConfigError
 
             config = replace(config, rollback=parse_rollback(source, raw, config.rollback))
+        elif key == "sources":
+            from autus_tui.core.source_config import parse_sources  # it imports ConfigError
+
+            config = replace(config, sources=parse_sources(source, raw, config.sources))
         elif key == "escalation":
             from autus_tui.core.escalation_config import parse_escalation  # imports ConfigError
 
@@ -295,12 +306,16 @@ def _apply_metrics(
         table = _table(source, where, table_raw)
         values = {name: _parse(source, f"{where}.{name}", _METRIC, name, value)
                   for name, value in table.items()}
+        if "query" in values:  # a query replaces a default's JSON path and denominator
+            values.setdefault("path", "")
+            values.setdefault("per", None)
         base = by_key.get(key)
         if base is None:
             for required in ("label", "path"):
-                if required not in values:
+                if required not in values and (required == "label" or "query" not in values):
                     raise ConfigError(source, f"{where}.{required}", "required for a new metric")
-            base = MetricSpec(key, values["label"], values["path"])
+            # a metric of your own is bounded by the minimum and maximum you give it
+            base = MetricSpec(key, values["label"], values.get("path", ""), maximum=math.inf)
         by_key[key] = _metric_with(base, values, source, where)
     return tuple(by_key.values())
 
@@ -343,13 +358,6 @@ def _check_whole(config: Config, layers: Sequence[Layer]) -> None:
             f"must be below backend.interval ({backend.timeout:g} s >= {backend.interval:g} s),"
             " so that polls never overlap",
         )
-    if backend.prometheus_path is None:
-        for spec in config.metrics:
-            if spec.source == "prometheus":
-                raise ConfigError(
-                    _last_source(layers, "metrics") or "defaults", f"metrics.{spec.key}.source",
-                    "is prometheus, but backend.prometheus_path is not set",
-                )
 
 
 def _last_source(layers: Sequence[Layer], key: str) -> str | None:
@@ -379,4 +387,5 @@ def _parse(
 
 
 def _known_top() -> str:
-    return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", "escalation", *_TOP])
+    return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", "escalation", "sources",
+                      *_TOP])

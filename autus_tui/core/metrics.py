@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autus_tui.core.levels import Thresholds
+from autus_tui.core.units import format_value
 
 SOURCES = ("json", "prometheus")
+"""The built-in sources: the backend's Ops API JSON and its ``prometheus_path``; a
+metric may also name a ``[sources.NAME]`` table (``core.source_config``)."""
+COMBINE = ("sum", "max", "min", "avg")
 
 
 @dataclass(frozen=True)
@@ -30,15 +34,22 @@ class MetricSpec:
     """Metrics with the same group share one pane, titled by the group."""
     decimals: int = 0
     maximum: float = 1e12
-    """Larger values are rejected as implausible ("bad value")."""
+    """Larger values are rejected as implausible ("bad value"). A metric added in the
+    configuration has no upper bound unless it gives one."""
+    minimum: float = 0.0
+    """Smaller values are rejected; below 0 only where the metric allows it (an NTP
+    offset, a temperature)."""
+    enabled: bool = True
+    """``False`` switches the metric off: no pane, no poll, no record."""
+    combine: str | None = None
+    """How several matching series become one value (one of ``COMBINE``); without it
+    several matches are an error."""
+    query: str | None = None
+    """A PromQL instant query, for a metric of a ``prometheus_query`` source."""
 
     def format(self, value: float | None) -> str:
-        if value is None:
-            return "—"
-        text = f"{value:,.{self.decimals}f}"
-        if self.unit in ("%", "/min"):
-            return f"{text}{self.unit}"
-        return f"{text} {self.unit}".rstrip()
+        """The value for a pane, scaled to the unit (``core.units.format_value``)."""
+        return format_value(value, self.unit, self.decimals)
 
 
 def default_metrics() -> tuple[MetricSpec, ...]:

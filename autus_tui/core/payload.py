@@ -84,8 +84,10 @@ def finish_reading(reading: Reading, total: Reading | None, spec: MetricSpec) ->
 
 
 def check_range(value: float, spec: MetricSpec) -> Reading:
-    if value < 0:
-        return Reading(None, f"{spec.label} is negative ({value:g})")
+    if value < spec.minimum:
+        if spec.minimum == 0:
+            return Reading(None, f"{spec.label} is negative ({value:g})")
+        return Reading(None, f"{spec.label} is below its minimum ({value:g} < {spec.minimum:g})")
     if value > spec.maximum:
         return Reading(None, f"{spec.label} is implausibly large ({value:g} > {spec.maximum:g})")
     return Reading(value)

@@ -14,6 +14,7 @@ from autus_tui.core.config import Config
 from autus_tui.core.incident_matrix import IncidentMatrix, MatrixError, parse_matrix
 from autus_tui.services.file_reading import RUNBOOK_CAP, FileProblem, read_toml_file
 from autus_tui.services.package_files import data_folder
+from autus_tui.services.runbook_files import metric_keys
 
 DEFAULT_MATRIX = "incident-matrix.toml"
 DEFAULT_SOURCE = f"checklists/{DEFAULT_MATRIX}"
@@ -39,4 +40,4 @@ def _load(path: Path, source: str, keys: set[str]) -> IncidentMatrix:
 
 def load_matrix(config: Config) -> IncidentMatrix:
     """The matrix for this configuration (its metric keys judge the signal rules)."""
-    return load_default_matrix({spec.key for spec in config.metrics})
+    return load_default_matrix(metric_keys(config))

@@ -244,7 +244,8 @@ class Recorder:
         # never be closed.
         from autus_tui.sources.poller import Poller
 
-        poller = Poller(self.config.backend, self.config.metrics, self.clock)
+        poller = Poller(self.config.backend, self.config.metrics, self.clock,
+                        sources=self.config.sources)
         try:
             await poller.run(self._deliver)
         finally:

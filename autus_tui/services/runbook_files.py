@@ -20,7 +20,8 @@ DEFAULT_SOURCE = f"checklists/{DEFAULT_RUNBOOK}"
 
 
 def metric_keys(config: Config) -> set[str]:
-    return {spec.key for spec in config.metrics}
+    """Every metric a rule may name, switched off ones too (their rules find no value)."""
+    return {spec.key for spec in (*config.metrics, *config.sources.switched_off)}
 
 
 def load_default_runbook(keys: set[str]) -> Runbook:

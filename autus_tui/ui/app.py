@@ -195,7 +195,7 @@ class ControlRoom(App[int]):
             with Vertical(id="metrics"):
                 with Container(id="metric-grid"):
                     yield from self.panes
-                yield HealthLine(id="health")
+                yield HealthLine(id="health", off=not self.config.backend.health_path)
                 yield HostPane(id="host")
             with Vertical(id="workspace"):
                 yield self.checklist

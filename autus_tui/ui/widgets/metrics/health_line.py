@@ -2,7 +2,9 @@
 
 The status is shown as a word (OK / DEGRADED / DOWN / UNKNOWN). When the last health
 answer is older than the staleness limit, the word is STALE and the line says how old
-the last answer is, so an old "ok" is never mistaken for a live one.
+the last answer is, so an old "ok" is never mistaken for a live one. With the health
+document switched off (``backend.health_path = ""``) the line says so, and still shows
+the sources' errors: never a STALE that could not end.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ MAX_SHOWN_COMPONENTS = 6
 
 
 class HealthLine(Vertical, can_focus=True):
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, off: bool = False) -> None:
         super().__init__(id=id, classes="pane health-pane")
+        self.off = off
         self.status = Line(classes="status")
         self.components = Line(classes="components")
 
@@ -34,6 +37,12 @@ class HealthLine(Vertical, can_focus=True):
     def show_state(self, health: Health | None, at: datetime | None, now: datetime,
                    stale_after: timedelta, error: str | None) -> None:
         label = safe.plain("Backend ")
+        if self.off:
+            said = safe.styled("health not read (backend.health_path is empty)", "dim")
+            self.status.show(safe.join(label, said) if not error else safe.join(
+                label, safe.styled("error ", "bold $warning"), safe.plain(error, 300)))
+            self.components.show(safe.plain(""))
+            return
         if health is None or at is None:
             waiting = error or "waiting for the first answer"
             self.status.show(safe.join(label, safe.level_word(Level.STALE), " ",
