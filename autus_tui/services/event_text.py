@@ -4,7 +4,9 @@ Checklist events name the item by its runbook text (the id when the runbook no l
 has it); a verify says PASS or FAIL with its evidence; an N/A carries its reason. A note
 is ``bob note: text`` (its lines joined with `` / ``), a handover ``bob took over on-call
 from alice``, a poller lease change ``bob polls the backend now`` / ``alice stopped
-polling``. Kinds this module does not know (later work's) are shown as
+polling``; incidents and their notices in ``core.incident_text``'s words (``alice
+declared #3 심각 서버 다운 → 즉시 재시작``, ``#3 L2 백엔드 리드 paged``, ``notice for #3
+sent``). Kinds this module does not know (later work's) are shown as
 ``operator kind subject``.
 
 Left out: clock events (the header shows the clock) and ``metric.level`` — the level
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from autus_tui.core.incident_text import event_text as incident_text
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.pairing import holder_operator
 from autus_tui.services.recorder import LEVEL_EVENT
@@ -54,6 +57,8 @@ def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
         line = f"{who} polls the backend now"
         previous = str(detail.get("previous") or "")
         return line + (f" (after {holder_operator(previous)})" if previous else "")
+    if (said := incident_text(event.kind, who, event.subject, detail)) is not None:
+        return said
     if event.kind == "poller.stop":
         return f"{who} stopped polling the backend"
     return f"{who} {event.kind} {subject}".rstrip()
