@@ -20,8 +20,10 @@ numbers and the backend is polled once. Without a store nothing is polled.
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
 Widgets never write: they post intents (``ui.intents``) and the app's one
 ``Controller`` writes them off the UI thread; files are written in threads
-(``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline; the command
-palette has those and the launch-day report.
+(``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline; ``i`` declare,
+``a`` acknowledge, ``e`` escalate now, ``r`` resolve, ``I`` the incident panel
+(``ui.incident_actions``; the timer strip between the workspace and the events pane);
+the command palette has those and the launch-day report.
 """
 
 from __future__ import annotations
@@ -48,7 +50,6 @@ from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
-from autus_tui.services.event_text import event_line
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
@@ -56,7 +57,9 @@ from autus_tui.store import Store
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.note import NoteDialog
+from autus_tui.ui.event_news import announcements
 from autus_tui.ui.exports import ExportDone, export_report
+from autus_tui.ui.incident_actions import IncidentKeys
 from autus_tui.ui.intents import Intent, IntentDone, WriteNote
 from autus_tui.ui.messages import PollerStopped
 from autus_tui.ui.navigation import show_installed
@@ -99,7 +102,7 @@ def default_host_reader() -> HostSample:
     return read_host()
 
 
-class ControlRoom(App[int]):
+class ControlRoom(IncidentKeys, App[int]):
     CSS_PATH = STYLES
     TITLE = "AUTUS control room"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,6 +111,11 @@ class ControlRoom(App[int]):
         Binding("t", "timeline", "Timeline", id="app.timeline"),
         Binding("h", "handover", "Handover", id="app.handover"),
         Binding("n", "note", "Note", id="app.note"),
+        Binding("i", "declare_incident", "Declare incident", show=False, id="app.declare"),
+        Binding("a", "acknowledge_incident", "Acknowledge", show=False, id="app.acknowledge"),
+        Binding("e", "escalate_incident", "Escalate now", show=False, id="app.escalate"),
+        Binding("r", "resolve_incident", "Resolve", show=False, id="app.resolve"),
+        Binding("I", "incidents", "Incidents", show=False, id="app.incidents"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="app.focus_previous"),
@@ -147,6 +155,7 @@ class ControlRoom(App[int]):
             probes_for(config, [item.id for item in runbook.items]), id="checklist",
         )
         self.controller = Controller(self, store, config.operator, self._look_now)
+        self.incident_strip = self.setup_incidents()
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
@@ -184,6 +193,7 @@ class ControlRoom(App[int]):
                 yield HostPane(id="host")
             with Vertical(id="workspace"):
                 yield self.checklist
+        yield self.incident_strip
         yield EventsPane(self.zone, id="events")
         yield ControlFooter(id="footer")
 
@@ -242,6 +252,7 @@ class ControlRoom(App[int]):
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
+        self.incident_strip.tick(now)
         self._announce(self.dashboard.tick(now))
         self._show_panes()
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
@@ -271,9 +282,8 @@ class ControlRoom(App[int]):
                 pairing.others, pairing.poller, pairing.polling_here,
                 known=pairing.poller is not None or self.recorder is not None)
         self.apply_polls(state.get("polls") or [], announce=not message.first)
-        news = [Announcement(event.at, line) for event in message.events
-                if (line := event_line(event, self.runbook)) is not None]
-        self._announce(news)
+        self._announce(announcements(message.events, self.runbook, self.incident_strip.about))
+        self.incident_strip.store_changed(message.events, first=message.first)
         screen = self.screen
         if isinstance(screen, HandoverScreen) or (message.events
                                                   and isinstance(screen, TimelineScreen)):
@@ -375,6 +385,7 @@ class ControlRoom(App[int]):
         yield SystemCommand("Launch-day report",
                             "Write the day's report (Markdown) next to the database",
                             self.action_report)
+        yield from self.incident_commands()
         yield from super().get_system_commands(screen)
 
     # -- rendering ----------------------------------------------------------------------
