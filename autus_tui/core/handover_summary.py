@@ -1,10 +1,12 @@
 """The handover summary (the 18:00 "야간 on-call 인수인계"): data in, Markdown out.
 
-What the next on-call must know: who is on call and since when; the open items of
-earlier slots left overdue (marked OVERDUE), of the current slot and of the next; the
-metrics in WARN or CRIT; the notes written since the shift began; and, as sections still
-to come, open incidents and the last rollback (``incidents`` / ``last_rollback`` are
-empty until that work lands, and the Markdown says "None recorded.").
+What the next on-call must know: who is on call and since when; the open incidents
+first, each with its ladder state (``core.incident_report.handover_line``); the open
+items of earlier slots left overdue (marked OVERDUE), of the current slot and of the
+next; the metrics in WARN or CRIT; the notes written since the shift began; and, as a
+section still to come, the last rollback (``last_rollback`` is empty until that work
+lands, and the Markdown says "None recorded."). With no incident open, "Open incidents —
+None recorded." stays at the end, where it was.
 ``autus_tui.services.report_data.handover_summary`` gathers it.
 """
 
@@ -55,7 +57,7 @@ class HandoverSummary:
     alerts: tuple[MetricAlert, ...]
     notes: tuple[NoteRow, ...]
     incidents: tuple[str, ...] = ()
-    """Open incidents, one line each (filled by the incidents work)."""
+    """Open incidents, one line each with its ladder state."""
     last_rollback: str | None = None
     """The last rollback, one line (filled by the rollback work)."""
 
@@ -72,6 +74,9 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
         out.append(f"- On call: {md.inline(summary.oncall)}{since}{before}")
     else:
         out.append("- On call: nobody has taken over yet")
+    if summary.incidents:
+        out += ["", "## Open incidents", ""]
+        out += [f"- {md.inline(line)}" for line in summary.incidents]
     out += ["", "## Open checklist items"]
     for slot in summary.slots:
         out += ["", f"### {md.inline(slot.title)} ({slot.at_text}) — {slot.state.value}", ""]
@@ -90,8 +95,8 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
         out.append("None.")
     for note in summary.notes:
         out += md.note_item(f"{when(note.at)} {md.inline(note.operator)}", note.text)
-    out += ["", "## Open incidents", ""]
-    out += [f"- {md.inline(line)}" for line in summary.incidents] or ["None recorded."]
+    if not summary.incidents:
+        out += ["", "## Open incidents", "", "None recorded."]
     out += ["", "## Last rollback", ""]
     out.append(md.inline(summary.last_rollback) if summary.last_rollback else "None recorded.")
     return "\n".join(out) + "\n"

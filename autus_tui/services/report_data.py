@@ -1,7 +1,8 @@
 """Reading the database into the report and the handover summary (the I/O half).
 
 ``collect_report`` gathers ``core.day_report.ReportData`` (checklist marks, per-metric
-figures from ``store.samples.day_buckets``, level-change and note events);
+figures from ``store.samples.day_buckets``, level-change and note events, the incidents
+as ``extra["incidents"]``, ``services.incident_facts``);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
@@ -24,6 +25,7 @@ from autus_tui.core.handover_summary import (
     SlotOpen,
     handover_markdown,
 )
+from autus_tui.core.incident_report import handover_line
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.rollup import figures
@@ -38,6 +40,7 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
+from autus_tui.services.incident_facts import incident_facts
 from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
 from autus_tui.store import Store, samples
 from autus_tui.store import notes as note_store
@@ -80,6 +83,7 @@ def collect_report(
         poll_errors=sum(m.errors for m in minutes.values()),
         first_poll=span[0] if span else None, last_poll=span[1] if span else None,
         level_changes=changes, notes=written,
+        extra={"incidents": incident_facts(store)},
     )
 
 
@@ -152,4 +156,6 @@ def handover_summary(
         shift_began=handover.at if handover else None, previous_oncall=previous or None,
         slots=tuple(slots), alerts=tuple(alerts),
         notes=tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", ""))) for e in written),
+        incidents=tuple(handover_line(facts, now, day.zone) for facts in incident_facts(store)
+                        if facts.open),
     )

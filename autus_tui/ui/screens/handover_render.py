@@ -1,13 +1,13 @@
 """The handover summary as Content lines (what ``HandoverScreen`` shows).
 
 Sections, top to bottom: who is on call (and since when, from whom); one line of
-counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open items of
-earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in words); the
-metrics in WARN or CRIT (level words); the notes since the shift began (each line of a
-note on its own line, indented); and two sections kept as room for later work, said
-plainly: "Open incidents — none recorded (incidents arrive with a later release)" and
-"Last rollback — none". Runbook text, operator names and notes are outside text:
-everything goes through ``ui.safe``.
+counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open
+incidents first, one per line with its ladder state (``INCIDENT`` in reverse video); the
+open items of earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in
+words); the metrics in WARN or CRIT (level words); the notes since the shift began (each
+line of a note on its own line, indented); "Open incidents — none open" at the end when
+there is none; and "Last rollback — none", room kept for later work. Runbook text,
+operator names, notes and incidents are outside text: everything goes through ``ui.safe``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.checklist.render import OVERDUE_STYLE, STATE_STYLES
 
-INCIDENTS_NONE = "none recorded (incidents arrive with a later release)"
+INCIDENTS_NONE = "none open"
 ROLLBACK_NONE = "none"
 NOTE_LINES = 12
 """Lines of one note shown here (the export and the timeline keep the whole note)."""
@@ -32,8 +32,13 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
     def heading(text: str, extra: safe.Content | None = None) -> safe.Content:
         return safe.join((text, "bold underline"), *([extra] if extra is not None else []))
 
-    out = [_oncall(summary, when), _at_a_glance(summary), safe.plain(""),
-           heading("Open checklist items")]
+    out = [_oncall(summary, when), _at_a_glance(summary), safe.plain("")]
+    if summary.incidents:
+        out.append(heading("Open incidents"))
+        out += [safe.join("  ", ("INCIDENT", "bold reverse $error"), " ", safe.plain(line, 400))
+                for line in summary.incidents]
+        out.append(safe.plain(""))
+    out.append(heading("Open checklist items"))
     for slot in summary.slots:
         out.append(safe.join(
             (slot.at_text, "bold"), " ", safe.styled(slot.title, "bold", 40), " ",
@@ -72,9 +77,9 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
             out.append(safe.styled(f"        … {len(lines) - NOTE_LINES} more lines", "dim"))
 
     out.append(safe.plain(""))
-    incidents = (safe.plain("; ".join(summary.incidents), 300) if summary.incidents
-                 else safe.styled(INCIDENTS_NONE, "dim"))
-    out.append(safe.join(("Open incidents", "bold underline"), " — ", incidents))
+    if not summary.incidents:
+        out.append(safe.join(("Open incidents", "bold underline"), " — ",
+                             safe.styled(INCIDENTS_NONE, "dim")))
     rollback = (safe.plain(summary.last_rollback, 300) if summary.last_rollback
                 else safe.styled(ROLLBACK_NONE, "dim"))
     out.append(safe.join(("Last rollback", "bold underline"), " — ", rollback))
