@@ -108,8 +108,8 @@ async def test_i_enter_declares_the_row_the_metrics_suggest(tmp_path: Path) -> N
         # L1 paged at once (fire_due after the declare), shown in the strip.
         assert await wait_until(pilot, lambda: "L1 On-call 엔지니어 paged 09:03" in strip(app))
         assert "INCIDENT #1  경고  응답 지연 > 5s · open 0:00:00" in strip(app)
-        assert "next L2 백엔드 리드 in 15:00" in strip(app)
-        assert "not acknowledged (a)" in strip(app)
+        assert "next L2 in 15:00" in strip(app)
+        assert "no ACK (a)" in strip(app)
         assert await wait_until(pilot, lambda: app.bells == 1)
         assert await wait_until(pilot, lambda: any(
             "#1 L1 On-call 엔지니어 paged — 경고 응답 지연 > 5s" in t for t in toasts(app)))
@@ -150,14 +150,14 @@ async def test_the_ladder_climbs_on_the_clock_once_and_notices_are_delivered(
             assert await wait_until(pilot, lambda: app.bells == 1)
             clock.advance(14 * MIN)
             app.tick()
-            assert "next L2 백엔드 리드 in 01:00" in strip(app)
+            assert "next L2 in 01:00" in strip(app)
             assert "open 0:14:00" in strip(app)
             clock.advance(MIN)
             fired = fire_due(store, clock)  # the recorder's step
             assert [f.firing.level for f in fired] == [1]
             app.tick()
             assert await wait_until(pilot, lambda: "L2 백엔드 리드 paged 09:18" in strip(app))
-            assert "next L3 CTO / 최종 의사결정자 in 15:00" in strip(app)
+            assert "next L3 in 15:00" in strip(app)
             assert await wait_until(pilot, lambda: app.bells == 2)
             assert await wait_until(pilot, lambda: any(
                 "#1 L2 백엔드 리드 paged" in t for t in toasts(app)))
@@ -205,7 +205,7 @@ async def test_acknowledging_keeps_the_ladder_and_resolving_stops_it(tmp_path: P
         assert "You (kim) own it. The escalation ladder keeps running: L2 백엔드 리드 in " \
                "13:00 — only resolving (r) stops it." in asked
         await pilot.press("y")
-        assert await wait_until(pilot, lambda: "ACK kim 09:05, ladder keeps running"
+        assert await wait_until(pilot, lambda: "ACK kim, ladder runs"
                                 in strip(app))
         assert incidents.open_incidents(store)[0].acknowledged_by == "kim"
         clock.advance(13 * MIN)
@@ -280,7 +280,7 @@ async def test_two_operators_one_incident_one_acknowledgement(tmp_path: Path) ->
         loser_app, loser_pilot = (bob, pb) if winner == "alice" else (alice, pa)
         told = f"#1 already acknowledged by {winner} at 09:03"
         assert await wait_until(loser_pilot, lambda: any(told in t for t in toasts(loser_app)))
-        shown = f"ACK {winner} 09:03, ladder keeps running"
+        shown = f"ACK {winner}, ladder runs"
         assert await wait_until(pa, lambda: shown in strip(alice))
         assert await wait_until(pb, lambda: shown in strip(bob))
         acks = [e for e in alice_store.timeline(kinds=["incident.acknowledge"])]

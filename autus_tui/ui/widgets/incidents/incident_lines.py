@@ -8,7 +8,8 @@ CONDITION MET carry the meaning; reverse video only helps.
 
 The strip, for the newest open incident (at most three lines, what 80x24 can spare):
   ``INCIDENT #3 경고 응답 지연 > 5s · open 0:02:14 · ACK alice 09:41, ladder keeps running``
-  ``L1 On-call 엔지니어 paged 09:30 · next L2 백엔드 리드 in 12:46 (09:45)``
+  ``L1 On-call 엔지니어 paged 09:30 · next L2 백엔드 리드 in 12:46 (09:45) · 2 open (I)``
+(below 100 columns: ``ACK alice, ladder runs`` / ``no ACK (a)``, ``next L2 in 12:46``)
   ``ROLLBACK CONDITION MET 전체 서비스 30분 이상 중단 · down since 09:00:00, 0:31:00 …``
 and, while the metrics suggest a matrix row that is not declared,
   ``SUGGESTED 경고 응답 지연 > 5s → 캐시 확인 · avg_response = 6000 (> 5000) · i declares``.
@@ -55,12 +56,15 @@ def identity(incident: Incident, matrix: IncidentMatrix | None) -> safe.Content:
                      " ", safe.plain(incident.situation, SITUATION_CELLS))
 
 
-def ack_text(incident: Incident, zone: tzinfo) -> safe.Content:
+def ack_text(incident: Incident, zone: tzinfo, *, wide: bool = True) -> safe.Content:
+    """Who owns it, and that the ladder keeps running anyway (shorter at 80 columns)."""
     if incident.acknowledged_by is None:
-        return safe.styled("not acknowledged (a)", "bold $warning")
+        return safe.styled("not acknowledged (a)" if wide else "no ACK (a)", "bold $warning")
+    name = safe.styled(incident.acknowledged_by, "bold", 24 if wide else 12)
+    if not wide:
+        return safe.join(("ACK", "bold reverse $success"), " ", name, (", ladder runs", "dim"))
     at = f" {hm(incident.acknowledged_at, zone)}" if incident.acknowledged_at else ""
-    return safe.join(("ACK", "bold reverse $success"), " ",
-                     safe.styled(incident.acknowledged_by, "bold", 24), at,
+    return safe.join(("ACK", "bold reverse $success"), " ", name, at,
                      (", ladder keeps running", "dim"))
 
 
@@ -75,6 +79,9 @@ def ladder_text(lad: Ladder, zone: tzinfo, *, wide: bool) -> safe.Content:
     else:
         parts.append(("no level paged yet", "dim"))
     upcoming = lad.next
+    # At 80 columns the next level by name only: who it pages is in the panel (I).
+    nxt = (level_text(upcoming) if wide else safe.styled(upcoming.name, "bold", 12)) \
+        if upcoming is not None else safe.plain("")
     if not lad.running:
         parts.append((" · ladder stopped", "dim"))
     elif upcoming is None:
@@ -82,9 +89,9 @@ def ladder_text(lad: Ladder, zone: tzinfo, *, wide: bool) -> safe.Content:
         if lad.next_reminder_at is not None:
             parts.append(f" · reminder at {hm(lad.next_reminder_at, zone)}")
     elif upcoming.state is RowState.DUE:
-        parts += [" · next ", level_text(upcoming), " ", ("due now", "bold reverse $warning")]
+        parts += [" · next ", nxt, " ", ("due now", "bold reverse $warning")]
     elif lad.countdown is not None and upcoming.fires_at is not None:
-        parts += [" · next ", level_text(upcoming), " in ",
+        parts += [" · next ", nxt, " in ",
                   (countdown_text(lad.countdown.total_seconds()), "bold")]
         if wide:
             parts.append(f" ({hm(upcoming.fires_at, zone)})")
@@ -97,13 +104,13 @@ def incident_lines(
 ) -> list[safe.Content]:
     incident = entry.incident
     lad = ladder_at(entry, now, grace)
-    head: list[safe.Part] = [("INCIDENT", "bold reverse $error"), " ",
-                             identity(incident, matrix), " · open ",
-                             span_text((now - incident.declared_at).total_seconds())]
+    head = safe.join(("INCIDENT", "bold reverse $error"), " ", identity(incident, matrix),
+                     " · open ", span_text((now - incident.declared_at).total_seconds()),
+                     " · ", ack_text(incident, zone, wide=wide))
+    ladder_line = ladder_text(lad, zone, wide=wide)
     if len(board.open) > 1:
-        head.append((f" · {len(board.open)} open (I)", "bold"))
-    head += [" · ", ack_text(incident, zone)]
-    return [safe.join(*head), ladder_text(lad, zone, wide=wide)]
+        ladder_line = safe.join(ladder_line, (f" · {len(board.open)} open (I)", "bold"))
+    return [head, ladder_line]
 
 
 def outage_line(outage: OutageCondition) -> safe.Content:
