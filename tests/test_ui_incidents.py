@@ -136,6 +136,21 @@ async def test_without_a_suggestion_enter_declares_the_first_row(tmp_path: Path)
     store.close()
 
 
+async def test_declaring_the_same_again_says_who_declared_it(tmp_path: Path) -> None:
+    clock = FixedClock(START)
+    store = Store(tmp_path / "day.db", clock)
+    app = make_app(store, clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("i", "enter")
+        assert await wait_until(pilot, lambda: "INCIDENT #1" in strip(app))
+        clock.advance(MIN)
+        await pilot.press("i", "enter")
+        assert await wait_until(pilot, lambda: any(
+            "not declared: already declared as #1 by kim at 09:03" in t for t in toasts(app)))
+        assert len(incidents.all_incidents(store)) == 1
+    store.close()
+
+
 async def test_the_ladder_climbs_on_the_clock_once_and_notices_are_delivered(
         tmp_path: Path) -> None:
     clock = FixedClock(START)

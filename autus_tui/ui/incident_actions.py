@@ -272,7 +272,10 @@ class IncidentKeys:
         self.incident_strip.read()
         incident = result.incident
         if not result.done:
-            self._incident_say(f"{incident.label} {result.already_text(room.zone)}", "warning")
+            already = result.already_text(room.zone)
+            said = f"not declared: {already}" if isinstance(intent, Declare) \
+                else f"{incident.label} {already}"
+            self._incident_say(said, "warning")
         elif isinstance(intent, Declare):
             step = f" — next step: {incident.response}" if incident.response else ""
             self._incident_say(f"{incident.label} declared: {incident.severity} "
