@@ -117,6 +117,8 @@ async def test_i_enter_declares_the_row_the_metrics_suggest(tmp_path: Path) -> N
                    for t in toasts(app))
         assert "INCIDENT #1" in screen_text(app)  # in view at 80x24
         assert "Backend" in screen_text(app) and "Host" in screen_text(app)
+        await pilot.click("#incident-strip")  # a click on the strip opens the panel
+        assert await wait_until(pilot, lambda: isinstance(app.screen, IncidentPanel))
     store.close()
 
 
