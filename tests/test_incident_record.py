@@ -107,6 +107,9 @@ def test_words_without_a_store() -> None:
     assert event_text("notify.skipped", "system", "3", {
         "error": "no webhook configured (AUTUS_REHEARSAL_WEBHOOK_URL unset)"}) == \
         "notice for #3 not sent: no webhook configured (AUTUS_REHEARSAL_WEBHOOK_URL unset)"
+    assert event_text("incident.rollback", "bob", "3", {
+        "run": 2, "from": "v1.0.0", "target": "v0.9.10", "reason": "DB 손상"}) == \
+        "bob started rollback run 2 for #3: v1.0.0 → v0.9.10 (DB 손상)"
     assert event_text("checklist.done", "kim", "x", {}) is None
     # Outside text: control sequences gone, markup left as typed (the screen shows it
     # through ui.safe).

@@ -8,6 +8,7 @@
   ``alice escalated #3 to L2 백엔드 리드: DB 복구 지연``
   ``alice acknowledged #3 (the ladder keeps running)``
   ``bob acknowledge #3: already acknowledged by alice``   (a race the loser lost)
+  ``bob started rollback run 2 for #3: v1.0.0 → v0.9.10 (DB 손상)``  (``incident.rollback``)
   ``notice for #3 sent (hooks.example.com)`` / ``… not delivered (attempt 2): … retrying``
 
 ``event_detail(kind, detail)`` is the timeline's detail column for the same events, and
@@ -85,6 +86,11 @@ def event_text(kind: str, who: str, subject: str, detail: Mapping[str, Any]) -> 
         if isinstance(seconds, (int, float)):
             line += f" (open {span_text(seconds)})"
         return line
+    if kind == "incident.rollback":  # a rollback started while the incident was open
+        line = f"{who} started rollback run {detail.get('run', '?')} for {label}: " \
+               f"{_s(detail, 'from', 40) or '?'} → {_s(detail, 'target', 40) or '?'}"
+        reason = _s(detail, "reason", 200)
+        return line + (f" ({reason})" if reason else "")
     if kind == "incident.reopen":
         line = f"{who} reopened {label}"
         reason = _s(detail, "reason", 300)
@@ -151,6 +157,10 @@ def event_detail(kind: str, detail: Mapping[str, Any]) -> str | None:
         parts.append(_s(detail, "resolution", 300))
     elif kind == "incident.reopen":
         parts.append(_s(detail, "reason", 300) or "no reason given")
+    elif kind == "incident.rollback":
+        parts += [f"run {detail.get('run', '?')}",
+                  f"{_s(detail, 'from', 40) or '?'} → {_s(detail, 'target', 40) or '?'}",
+                  _s(detail, "reason", 200)]
     elif kind.startswith("notify."):
         parts.append(kind.removeprefix("notify."))
         if detail.get("attempt"):
