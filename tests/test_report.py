@@ -92,6 +92,10 @@ EXPECTED = """\
 | 에러율 \\< 1% 확인 | open |  |  |  |
 | 메모리 사용량 확인 | N/A | eve\\|x | 12:05 | no memory \\| metric |
 
+## Incidents
+
+No incidents were declared.
+
 ## Metrics
 
 | Metric | Min | Mean | Max | p95 | Time in WARN | Time in CRIT |

@@ -102,7 +102,7 @@ async def test_the_view_lists_what_the_next_on_call_must_know(tmp_path: Path) ->
         assert notes == ["  09:01 김민수  CDN 캐시 정상", "        DB pool 41/100 — 지켜볼 것"]
         assert "before the shift" not in view.text
         assert lines[-2:] == [
-            "Open incidents — none recorded (incidents arrive with a later release)",
+            "Open incidents — none open",
             "Rollbacks — none"]
         assert "Handover — 2026-11-27 09:03 KST" in screen_text(app)
         await pilot.press("escape")

@@ -1,7 +1,8 @@
 """The launch-day report (the seed's 24:00 "D-Day 리포트"): data in, Markdown out.
 
 ``render(data)`` joins the output of ``SECTIONS``, a list of builders
-``(ReportData) -> list[str]``. Work still to come (incidents, rollbacks) adds a builder
+``(ReportData) -> list[str]``; incidents (``core.incident_report``, after the checklist)
+read ``extra["incidents"]``. Work still to come (rollbacks) adds a builder
 and, if it needs more data, a key in ``ReportData.extra``; nothing else changes shape.
 
 Times are shown in the launch timezone as ``HH:MM`` (``D-1`` / ``D+1`` prefixed off
@@ -238,7 +239,14 @@ def rollbacks(data: ReportData) -> list[str]:
     return report_section(data)
 
 
-SECTIONS: list[Section] = [head, checklist, metrics, gates, level_changes, notes, rollbacks,
+def incidents(data: ReportData) -> list[str]:
+    from autus_tui.core.incident_report import report_section  # it imports this module
+
+    return report_section(data)
+
+
+SECTIONS: list[Section] = [head, checklist, incidents, metrics, gates, level_changes, notes,
+                           rollbacks,
                            first_week]
 
 

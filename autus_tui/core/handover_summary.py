@@ -1,10 +1,11 @@
 """The handover summary (the 18:00 "야간 on-call 인수인계"): data in, Markdown out.
 
-What the next on-call must know: who is on call and since when; the open items of
-earlier slots left overdue (marked OVERDUE), of the current slot and of the next; the
-metrics in WARN or CRIT; the notes written since the shift began; and, as sections still
-to come, open incidents (``incidents``, empty until that work lands: "None recorded.");
-and the latest rollbacks with who, why, the conditions, from → to and each step's result.
+What the next on-call must know: who is on call and since when; the open incidents
+first, each with its ladder state (``core.incident_report.handover_line``); the open
+items of earlier slots left overdue (marked OVERDUE), of the current slot and of the
+next; the metrics in WARN or CRIT; the notes written since the shift began; and the
+latest rollbacks with who, why, the conditions, from → to and each step's result. With
+no incident open, "Open incidents — None recorded." stays at the end, where it was.
 ``autus_tui.services.report_data.handover_summary`` gathers it.
 """
 
@@ -57,7 +58,7 @@ class HandoverSummary:
     alerts: tuple[MetricAlert, ...]
     notes: tuple[NoteRow, ...]
     incidents: tuple[str, ...] = ()
-    """Open incidents, one line each (filled by the incidents work)."""
+    """Open incidents, one line each with its ladder state."""
     rollbacks: tuple[RunRecord, ...] = ()
     """The latest rollbacks, newest first, with their steps."""
 
@@ -74,6 +75,9 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
         out.append(f"- On call: {md.inline(summary.oncall)}{since}{before}")
     else:
         out.append("- On call: nobody has taken over yet")
+    if summary.incidents:
+        out += ["", "## Open incidents", ""]
+        out += [f"- {md.inline(line)}" for line in summary.incidents]
     out += ["", "## Open checklist items"]
     for slot in summary.slots:
         out += ["", f"### {md.inline(slot.title)} ({slot.at_text}) — {slot.state.value}", ""]
@@ -92,8 +96,8 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
         out.append("None.")
     for note in summary.notes:
         out += md.note_item(f"{when(note.at)} {md.inline(note.operator)}", note.text)
-    out += ["", "## Open incidents", ""]
-    out += [f"- {md.inline(line)}" for line in summary.incidents] or ["None recorded."]
+    if not summary.incidents:
+        out += ["", "## Open incidents", "", "None recorded."]
     out += ["", "## Rollbacks"]
     out += rollback_blocks(summary.rollbacks, when) or ["", "None recorded."]
     return "\n".join(out) + "\n"

@@ -5,7 +5,9 @@ has it); a verify says PASS or FAIL with its evidence; an N/A carries its reason
 is ``bob note: text`` (its lines joined with `` / ``), a handover ``bob took over on-call
 from alice``, a poller lease change ``bob polls the backend now`` / ``alice stopped
 polling``; a rollback's events say the run, from → to, reason and conditions, each step's
-result (``core.rollback_text``). Kinds this module does not know (later work's) are shown as
+result (``core.rollback_text``); incidents and their notices in ``core.incident_text``'s
+words (``alice declared #3 심각 서버 다운 → 즉시 재시작``, ``#3 L2 백엔드 리드 paged``,
+``notice for #3 sent``). Kinds this module does not know (later work's) are shown as
 ``operator kind subject``.
 
 A change of the shared rehearsal clock is said (``bob set the rehearsal clock (60x)``,
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from autus_tui.core.incident_text import event_text as incident_text
 from autus_tui.core.rollback_text import event_text as rollback_text
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.pairing import holder_operator
@@ -70,6 +73,8 @@ def event_line(event: Event, runbook: Runbook | None = None) -> str | None:
         return line + (f" (after {holder_operator(previous)})" if previous else "")
     if event.kind.startswith("rollback."):
         return rollback_text(event.kind, who, event.subject, detail)
+    if (said := incident_text(event.kind, who, event.subject, detail)) is not None:
+        return said
     if event.kind == "poller.stop":
         return f"{who} stopped polling the backend"
     return f"{who} {event.kind} {subject}".rstrip()

@@ -2,7 +2,8 @@
 
 ``collect_report`` gathers ``core.day_report.ReportData`` (checklist marks, per-metric
 figures from ``store.samples.day_buckets``, level-change and note events, the rollback
-runs as ``extra["rollbacks"]``, oldest first);
+runs as ``extra["rollbacks"]``, oldest first, the incidents as ``extra["incidents"]``,
+``services.incident_facts``);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
@@ -25,6 +26,7 @@ from autus_tui.core.handover_summary import (
     SlotOpen,
     handover_markdown,
 )
+from autus_tui.core.incident_report import handover_line
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.rollup import figures
@@ -39,6 +41,7 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
+from autus_tui.services.incident_facts import incident_facts
 from autus_tui.services.launch_day import stored_launch_date
 from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
 from autus_tui.store import Store, rollbacks, samples
@@ -84,7 +87,8 @@ def collect_report(
         poll_errors=sum(m.errors for m in minutes.values()),
         first_poll=span[0] if span else None, last_poll=span[1] if span else None,
         level_changes=changes, notes=written,
-        extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS)))},
+        extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS))),
+               "incidents": incident_facts(store)},
     )
 
 
@@ -161,4 +165,6 @@ def handover_summary(
         slots=tuple(slots), alerts=tuple(alerts),
         notes=tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", ""))) for e in written),
         rollbacks=tuple(rollbacks.past_runs(store, HANDOVER_ROLLBACKS)),
+        incidents=tuple(handover_line(facts, now, day.zone) for facts in incident_facts(store)
+                        if facts.open),
     )

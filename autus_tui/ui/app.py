@@ -21,7 +21,9 @@ Widgets are told to show state; each repaints only what changed (bytes over SSH)
 Widgets never write: they post intents (``ui.intents``) and the app's one
 ``Controller`` writes them off the UI thread; files are written in threads
 (``ui.exports``). Keys: ``h`` handover view, ``n`` note, ``t`` timeline, ``R`` rollback
-(``ui.rollback_room``: its button under the checklist); the command palette has those
+(``ui.rollback_room``: its button under the checklist); ``i`` declare, ``a`` acknowledge,
+``e`` escalate now, ``r`` resolve, ``I`` the incident panel (``ui.incident_actions``; the
+timer strip between the workspace and the events pane); the command palette has those
 and the launch-day report.
 """
 
@@ -50,7 +52,6 @@ from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
-from autus_tui.services.event_text import event_line
 from autus_tui.services.launch_day import day_note, stored_launch_date
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
@@ -61,7 +62,9 @@ from autus_tui.store.rollbacks import current_run
 from autus_tui.ui import safe
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dialogs.note import NoteDialog
+from autus_tui.ui.event_news import announcements
 from autus_tui.ui.exports import ExportDone, export_report
+from autus_tui.ui.incident_actions import IncidentKeys
 from autus_tui.ui.intents import Intent, IntentDone, WriteNote
 from autus_tui.ui.messages import PollerStopped
 from autus_tui.ui.navigation import show_installed
@@ -107,7 +110,7 @@ def default_host_reader() -> HostSample:
     return read_host()
 
 
-class ControlRoom(App[int]):
+class ControlRoom(IncidentKeys, App[int]):
     CSS_PATH = STYLES
     TITLE = "AUTUS control room"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -117,6 +120,11 @@ class ControlRoom(App[int]):
         Binding("h", "handover", "Handover", id="app.handover"),
         Binding("n", "note", "Note", id="app.note"),
         Binding("R", "rollback", "Rollback", show=False, id="app.rollback"),
+        Binding("i", "declare_incident", "Declare incident", show=False, id="app.declare"),
+        Binding("a", "acknowledge_incident", "Acknowledge", show=False, id="app.acknowledge"),
+        Binding("e", "escalate_incident", "Escalate now", show=False, id="app.escalate"),
+        Binding("r", "resolve_incident", "Resolve", show=False, id="app.resolve"),
+        Binding("I", "incidents", "Incidents", show=False, id="app.incidents"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="app.focus_previous"),
@@ -160,6 +168,7 @@ class ControlRoom(App[int]):
         self.controller = Controller(self, store, config.operator, self._look_now)
         self.rollback = RollbackRoom(self, self.controller, clock, self.zone, config.operator,
                                      config, self.rehearsal)
+        self.incident_strip = self.setup_incidents()
         self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
@@ -200,6 +209,7 @@ class ControlRoom(App[int]):
             with Vertical(id="workspace"):
                 yield self.checklist
                 yield self.rollback.button
+        yield self.incident_strip
         yield EventsPane(self.zone, id="events")
         yield ControlFooter(id="footer")
 
@@ -261,6 +271,7 @@ class ControlRoom(App[int]):
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
+        self.incident_strip.tick(now)
         self._announce(self.dashboard.tick(now))
         self._follow_clock()
         self._recheck_pairing()
@@ -336,9 +347,8 @@ class ControlRoom(App[int]):
         if "rollback" in state:
             self.rollback.show_state(state["rollback"], first=message.first)
         self.apply_polls(state.get("polls") or [], announce=not message.first)
-        news = [Announcement(event.at, line) for event in message.events
-                if (line := event_line(event, self.runbook)) is not None]
-        self._announce(news)
+        self._announce(announcements(message.events, self.runbook, self.incident_strip.about))
+        self.incident_strip.store_changed(message.events, first=message.first)
         screen = self.screen
         if isinstance(screen, HandoverScreen) or (message.events
                                                   and isinstance(screen, TimelineScreen)):
@@ -446,6 +456,7 @@ class ControlRoom(App[int]):
         yield SystemCommand("Launch-day report",
                             "Write the day's report (Markdown) next to the database",
                             self.action_report)
+        yield from self.incident_commands()
         yield from super().get_system_commands(screen)
 
     # -- rendering ----------------------------------------------------------------------

@@ -18,7 +18,9 @@ from autus_tui.core.probes import ProbeResult, item_verdicts
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note, take_over
 from autus_tui.ui import safe
+from autus_tui.ui.incident_calls import IncidentSite, incident_call
 from autus_tui.ui.intents import (
+    IncidentIntent,
     Intent,
     IntentDone,
     MarkItem,
@@ -40,6 +42,8 @@ class Controller:
         self._written = written
         self.rollback: RollbackSite | None = None
         """Where rollbacks are planned and run (the app sets it)."""
+        self.incidents: IncidentSite | None = None
+        """The escalation policy, rehearsal flag and clock incidents use (the app sets it)."""
 
     def act(self, intent: Intent) -> None:
         store = self.store
@@ -78,6 +82,8 @@ class Controller:
             return lambda: take_over(store, operator)
         if isinstance(intent, RollbackIntent) and self.rollback is not None:
             return rollback_call(store, self.rollback, operator, intent)
+        if isinstance(intent, IncidentIntent) and self.incidents is not None:
+            return incident_call(store, self.incidents, operator, intent)
         raise TypeError(f"no write for {type(intent).__name__}")
 
     def _record_probes(self, store: Store, intent: RunProbes,

@@ -132,6 +132,53 @@ class WatchRollback(RollbackIntent):
         self.run_id, self.after_id, self.lines = run_id, after_id, lines
 
 
+class IncidentIntent(Intent):
+    """An incident operation (``ui.incident_calls``); the answer is the store's
+    ``IncidentResult`` (``.done``, or ``.already_text(zone)`` when another operator or
+    the timer got there first)."""
+
+    def __init__(self, asker: DOMNode, incident_id: int) -> None:
+        super().__init__(asker)
+        self.incident_id = incident_id
+
+
+class Declare(IncidentIntent):
+    """Declare an incident; then the first level fires at once (``fire_due``)."""
+
+    def __init__(self, asker: DOMNode, severity: str, situation: str, response: str) -> None:
+        super().__init__(asker, 0)
+        self.severity, self.situation, self.response = severity, situation, response
+
+
+class Acknowledge(IncidentIntent):
+    """This operator owns the incident; the ladder keeps running."""
+
+
+class EscalateNow(IncidentIntent):
+    """Fire the next level now, with a reason; ``seen_level`` is the level the operator
+    saw as current (-1: none), so a level the timer fired meanwhile is not skipped past."""
+
+    def __init__(self, asker: DOMNode, incident_id: int, reason: str, seen_level: int) -> None:
+        super().__init__(asker, incident_id)
+        self.reason, self.seen_level = reason, seen_level
+
+
+class Resolve(IncidentIntent):
+    """Stop the ladder, with a short resolution."""
+
+    def __init__(self, asker: DOMNode, incident_id: int, resolution: str) -> None:
+        super().__init__(asker, incident_id)
+        self.resolution = resolution
+
+
+class Reopen(IncidentIntent):
+    """Open a resolved incident again; its ladder goes on from the highest level reached."""
+
+    def __init__(self, asker: DOMNode, incident_id: int, reason: str = "") -> None:
+        super().__init__(asker, incident_id)
+        self.reason = reason
+
+
 class IntentDone(Message):
     """The answer to ``intent``: the store's result, or ``error`` saying why not saved."""
 

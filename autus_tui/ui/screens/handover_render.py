@@ -1,14 +1,15 @@
 """The handover summary as Content lines (what ``HandoverScreen`` shows).
 
 Sections, top to bottom: who is on call (and since when, from whom); one line of
-counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open items of
-earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in words); the
-metrics in WARN or CRIT (level words); the notes since the shift began (each line of a
-note on its own line, indented); "Open incidents — none recorded (incidents arrive with
-a later release)", kept as room for later work; "Rollbacks — none", else the latest runs:
-who, when, from → to, how they ended, the reason and conditions, each step's result and
-duration. Runbook text, operator names, notes and rollback records are outside text:
-everything goes through ``ui.safe``.
+counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open
+incidents first, one per line with its ladder state (``INCIDENT`` in reverse video); the
+open items of earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in
+words); the metrics in WARN or CRIT (level words); the notes since the shift began (each
+line of a note on its own line, indented); "Open incidents — none open" at the end when
+there is none; "Rollbacks — none", else the latest runs: who, when, from → to, how they
+ended, the reason and conditions, each step's result and duration. Runbook text,
+operator names, notes, incidents and rollback records are outside text: everything goes
+through ``ui.safe``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from autus_tui.core.rollback_text import run_headline, run_why, step_line
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.checklist.render import OVERDUE_STYLE, STATE_STYLES
 
-INCIDENTS_NONE = "none recorded (incidents arrive with a later release)"
+INCIDENTS_NONE = "none open"
 ROLLBACK_NONE = "none"
 NOTE_LINES = 12
 """Lines of one note shown here (the export and the timeline keep the whole note)."""
@@ -35,8 +36,13 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
     def heading(text: str, extra: safe.Content | None = None) -> safe.Content:
         return safe.join((text, "bold underline"), *([extra] if extra is not None else []))
 
-    out = [_oncall(summary, when), _at_a_glance(summary), safe.plain(""),
-           heading("Open checklist items")]
+    out = [_oncall(summary, when), _at_a_glance(summary), safe.plain("")]
+    if summary.incidents:
+        out.append(heading("Open incidents"))
+        out += [safe.join("  ", ("INCIDENT", "bold reverse $error"), " ", safe.plain(line, 400))
+                for line in summary.incidents]
+        out.append(safe.plain(""))
+    out.append(heading("Open checklist items"))
     for slot in summary.slots:
         out.append(safe.join(
             (slot.at_text, "bold"), " ", safe.styled(slot.title, "bold", 40), " ",
@@ -75,9 +81,9 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
             out.append(safe.styled(f"        … {len(lines) - NOTE_LINES} more lines", "dim"))
 
     out.append(safe.plain(""))
-    incidents = (safe.plain("; ".join(summary.incidents), 300) if summary.incidents
-                 else safe.styled(INCIDENTS_NONE, "dim"))
-    out.append(safe.join(("Open incidents", "bold underline"), " — ", incidents))
+    if not summary.incidents:
+        out.append(safe.join(("Open incidents", "bold underline"), " — ",
+                             safe.styled(INCIDENTS_NONE, "dim")))
     if not summary.rollbacks:
         out.append(safe.join(("Rollbacks", "bold underline"), " — ",
                              safe.styled(ROLLBACK_NONE, "dim")))

@@ -1,7 +1,9 @@
 """The timeline (``t``): every recorded event, newest first, filterable, paged lazily.
 
-Rows: local time, operator, kind, subject (for a checklist item, its text), detail. ``f``
-cycles the kind filter (all → each kind seen), ``o`` the operator filter; the line above
+Rows: local time, operator, kind, subject (for a checklist item, its text; ``#3`` for an
+incident), detail (an incident's or a notice's in ``core.incident_text``'s words). ``f``
+cycles the kind filter (all → each kind seen; ``incident.*`` and ``notify.*`` first as a
+whole), ``o`` the operator filter; the line above
 the table says which filters are on. Only ``PAGE`` events are read at a time
 (``store.timeline(before_id=..., limit=PAGE)``): moving the cursor onto the last row reads
 the next older page. ``escape`` (or ``t``) closes. When the app's store watcher reports a
@@ -23,6 +25,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from autus_tui.core.incident_text import event_detail as incident_detail
+from autus_tui.core.incident_text import subject_text
 from autus_tui.core.rollback_text import event_detail as rollback_detail
 from autus_tui.core.runbook import Runbook
 from autus_tui.services.event_text import verdict_word
@@ -38,9 +42,12 @@ COLUMNS = (("time", 8), ("operator", 12), ("kind", 18), ("subject", 26), ("detai
 
 def describe(detail: Mapping[str, Any], kind: str = "") -> str:
     """The details worth a glance: reason, evidence, a note's text, verdict, 'already',
-    whom a handover took over from; a rollback's own words; else key=value."""
-    if kind.startswith("rollback.") and (said := rollback_detail(kind, detail)):
-        return said
+    whom a handover took over from; a rollback's, an incident's or a notice's own words;
+    else key=value."""
+    if kind.startswith("rollback.") and (rollback_words := rollback_detail(kind, detail)):
+        return rollback_words
+    if (incident_words := incident_detail(kind, detail)) is not None:
+        return incident_words
     parts = []
     if "passed" in detail:
         parts.append(verdict_word(detail))
@@ -55,6 +62,22 @@ def describe(detail: Mapping[str, Any], kind: str = "") -> str:
         return " · ".join(parts)
     shown = {k: v for k, v in detail.items() if k not in ("before", "state")}
     return " ".join(f"{key}={value}" for key, value in shown.items())
+
+
+FAMILIES = ("incident", "notify")
+"""Kind families the filter also offers as a whole: every step of an incident's ladder,
+every notice's delivery."""
+
+
+def with_families(kinds: list[str]) -> list[str]:
+    """Kinds to filter by, ``incident.*`` / ``notify.*`` before their kinds."""
+    out: list[str] = []
+    for kind in sorted(kinds):
+        family = kind.split(".")[0]
+        if family in FAMILIES and f"{family}.*" not in out:
+            out.append(f"{family}.*")
+        out.append(kind)
+    return out
 
 
 class TimelineScreen(Screen[None]):
@@ -112,7 +135,9 @@ class TimelineScreen(Screen[None]):
             return
         before = self.events[-1].id if self.events else None
         try:
-            page = self.store.timeline(kind_prefix=None, kinds=[self.kind] if self.kind else None,
+            family = self.kind[:-1] if self.kind and self.kind.endswith(".*") else None
+            page = self.store.timeline(kind_prefix=family,
+                                       kinds=[self.kind] if self.kind and not family else None,
                                        operator=self.operator, before_id=before, limit=PAGE)
         except StoreError as error:
             safe.toast(self.app, f"timeline: {error}", severity="error")
@@ -130,7 +155,7 @@ class TimelineScreen(Screen[None]):
             safe.styled(event.at.astimezone(self.zone).strftime("%H:%M:%S"), "dim"),
             safe.plain(event.operator, 20),
             safe.styled(event.kind, "bold", 30),
-            safe.plain(item.text if item else subject, 40),
+            safe.plain(item.text if item else subject_text(event.kind, subject), 40),
             safe.plain(describe(event.detail, event.kind), 120),
         )
 
@@ -152,7 +177,8 @@ class TimelineScreen(Screen[None]):
         if self.store is None:
             return []
         try:
-            return self.store.event_kinds() if column == "kind" else self.store.operators()
+            return (with_families(self.store.event_kinds()) if column == "kind"
+                    else self.store.operators())
         except StoreError:
             return []
 
