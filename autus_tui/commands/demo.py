@@ -11,6 +11,9 @@ in the launch timezone), so something happens within a minute at speed 1:
 - ``outage`` 09:00:30 — health down and metrics 503 from 09:01:00 for 35 minutes;
 - ``calm``   08:59:30 — users ramp up after 09:00;
 - any other scenario (``slow``, ``hostile``) starts at 09:00:00.
+
+Like ``run``, it refuses without a terminal and ends cleanly on SIGTERM, SIGHUP and SIGINT
+(``commands.terminal``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from datetime import datetime, time
 from pathlib import Path
 
 from autus_tui.commands.console import say_error
-from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_USAGE
+from autus_tui.commands.terminal import run_until_signal, terminal_problem
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import BackendConfig, Config, LaunchConfig
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
@@ -47,6 +51,10 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
     if not math.isfinite(speed) or speed <= 0:
         _error(f"--speed must be a number above 0, got {speed:g}")
         return EXIT_USAGE
+    problem = terminal_problem("demo")
+    if problem is not None:
+        _error(problem)
+        return EXIT_FAIL
     if not operator:
         from autus_tui.services.config_files import login_name
 
@@ -94,8 +102,7 @@ async def _demo_on(store: Store, clock: ScaledClock, scenario: str, speed: float
             speed=speed,
         )
         app = ControlRoom(config, clock, rehearsal=True, store=store)
-        await app.run_async()
-        return app.return_code or EXIT_OK
+        return await run_until_signal(app)
     finally:
         await backend.stop()
 

@@ -35,6 +35,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.driver import Driver
 
 from autus_tui.core.checklist_view import ChecklistModel
 from autus_tui.core.clock import Clock
@@ -55,6 +56,7 @@ from autus_tui.ui.messages import PollerStopped
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
+from autus_tui.ui.terminal_driver import safe_driver
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
@@ -157,6 +159,10 @@ class ControlRoom(ControlRoomActions):
                 self.panes.append(GroupPane(pane, trackers, id=_css_id(pane_id)))
             else:
                 self.panes.append(MetricPane(trackers[0], id=_css_id(pane_id)))
+
+    def get_driver_class(self) -> type[Driver]:
+        # A terminal that hangs up must end the app, not block it (ui.terminal_driver).
+        return safe_driver(super().get_driver_class())
 
     # -- layout ------------------------------------------------------------------------
 
