@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autus_tui.core.held import parse_hold
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import SOURCES, MetricSpec, default_metrics
 
@@ -185,7 +186,7 @@ _METRIC: dict[str, Callable[[object], Any]] = {
     "label": _text, "path": _text, "unit": lambda raw: raw if isinstance(raw, str) else _text(raw),
     "source": _choice(*SOURCES), "per": _text, "warning": _number, "critical": _number,
     "direction": _choice("higher", "lower"), "counter": _flag, "group": _text,
-    "decimals": _decimals, "maximum": _positive,
+    "decimals": _decimals, "maximum": _positive, "hold": parse_hold,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autus_tui.core.held import DEFAULT_HOLD
 from autus_tui.core.levels import Thresholds
 
 SOURCES = ("json", "prometheus")
@@ -31,6 +32,8 @@ class MetricSpec:
     decimals: int = 0
     maximum: float = 1e12
     """Larger values are rejected as implausible ("bad value")."""
+    hold: int = DEFAULT_HOLD
+    """Polls a new level must hold before it is announced (``core.held``)."""
 
     def format(self, value: float | None) -> str:
         if value is None:
