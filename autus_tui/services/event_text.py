@@ -8,8 +8,9 @@ polling``. Kinds this module does not know (later work's) are shown as
 ``operator kind subject``.
 
 Left out: clock events (the header shows the clock) and ``metric.level`` — the level
-change it records is announced by this screen's dashboard from the same recorded poll,
-identically in every attached process, so showing both would say it twice.
+change it records is announced by this screen's dashboard from the same recorded poll by
+the same rule (``core.held``), identically in every attached process, so showing both
+would say it twice.
 
 The line is outside text: the events pane shows it through ``ui.safe``.
 """

@@ -4,11 +4,12 @@
 store fails for good). Every ``renew_every`` (1 s) it tries to hold the database's
 poller lease (``store.lease``, TTL 3 s). While it holds it, a ``Poller`` polls the
 backend and each ``PollResult`` is written (``store.samples``) together with the level
-changes it causes (``metric.level`` events, computed by ``MetricTracker``s over the
-recorded polls) in one transaction that first checks the lease is still ours — so only
-the holder records, and a level change is recorded once, whoever is attached. When the
-lease is lost it stops polling; on a clean exit it releases the lease, so another
-process takes over at once (after a ``kill -9``: within TTL + 1 s).
+changes it causes (``metric.level`` events: ``core.held``'s rule, applied by
+``MetricTracker``s to the recorded polls, as every screen applies it) in one
+transaction that first checks the lease is still ours — so only the holder records,
+and a level change is recorded once, whoever is attached. When the lease is lost it
+stops polling; on a clean exit it releases the lease, so another process takes over at
+once (after a ``kill -9``: within TTL + 1 s).
 
 It also heartbeats this process's presence row (``store.presence``, every 2 s, removed
 on exit) and, while holding, folds raw polls older than 2 h into minute rollups, one
@@ -40,7 +41,7 @@ from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
-from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
+from autus_tui.core.series import HISTORY, LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.store import StoreBusy, StoreError, presence, samples
 from autus_tui.store import lease as leases
@@ -48,8 +49,9 @@ from autus_tui.store.store import Store, Transaction
 
 LEVEL_EVENT = "metric.level"
 FOLD_EVERY = 60.0
-PRIME_POLLS = 30
-"""Recorded polls that rebuild the metric levels (a takeover, the handover view)."""
+PRIME_POLLS = HISTORY
+"""Recorded polls that rebuild the metric levels (a takeover, the handover view): as many
+as a screen reads back at start, so both start from the same held levels."""
 _instances = itertools.count()
 log = logging.getLogger(__name__)
 
@@ -67,10 +69,11 @@ def stale_seconds(config: Config, clock: Clock) -> float:
 
 
 def recorded_trackers(
-    store: Store, metrics: Sequence[MetricSpec], stale_after: timedelta
+    store: Store, metrics: Sequence[MetricSpec], stale_after: timedelta, interval: float
 ) -> dict[str, MetricTracker]:
     """One tracker per metric, fed the latest recorded polls: the levels as recorded."""
-    trackers = {spec.key: MetricTracker(spec, stale_after) for spec in metrics}
+    trackers = {spec.key: MetricTracker(spec, stale_after, interval=interval)
+                for spec in metrics}
     for _id, result in samples.latest_polls(store, PRIME_POLLS):
         feed(trackers, result)
     return trackers
@@ -212,7 +215,8 @@ class Recorder:
     def _prime_trackers(self) -> None:
         """Start from the recorded state, so a takeover does not announce it again."""
         self._trackers = recorded_trackers(self.store, self.config.metrics,
-                                           timedelta(seconds=self.stale_after))
+                                           timedelta(seconds=self.stale_after),
+                                           self.config.backend.interval)
 
     async def _deliver(self, result: PollResult) -> None:
         changes = feed(self._trackers, result)

@@ -122,7 +122,8 @@ class ControlRoom(ControlRoomActions):
         self.poll = poll
         self.host_reader = host_reader
         self.stale_after = stale_after(config, clock.speed)
-        self.dashboard = Dashboard(config.metrics, self.stale_after)
+        self.dashboard = Dashboard(config.metrics, self.stale_after,
+                                   interval=config.backend.interval)
         self.zone = config.launch.zone
         self.store = store
         if runbook is None:
@@ -218,10 +219,10 @@ class ControlRoom(ControlRoomActions):
 
     def apply_polls(self, results: Sequence[PollResult], *, announce: bool = True) -> None:
         """Polls in order, one repaint; ``announce=False``: history, not news (start-up)."""
-        for result in results:
-            news = self.dashboard.apply(result)
-            if announce:
-                self._announce(news)
+        if not announce:
+            self.dashboard.prime(results)
+        for result in results if announce else ():
+            self._announce(self.dashboard.apply(result))
         if results:
             self._show_panes()
             # The host line joins the polled values' frame: Textual re-renders every widget
@@ -235,7 +236,6 @@ class ControlRoom(ControlRoomActions):
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
-        self._announce(self.dashboard.tick(now))
         self._show_panes()
         if time.monotonic() - self._host_read_at >= HOST_FALLBACK:
             self._show_host()
