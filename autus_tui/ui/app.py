@@ -57,6 +57,7 @@ from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
 from autus_tui.ui.terminal_driver import safe_driver
+from autus_tui.ui.toasts import Toaster
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History, ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
@@ -150,6 +151,7 @@ class ControlRoom(ControlRoomActions):
                 "polls": PollFeed(store),
             })
         self._marks_shown: dict[str, Mark] | None = None
+        self.toaster = Toaster(self)
         self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
         self._layout_ready = False
@@ -183,6 +185,7 @@ class ControlRoom(ControlRoomActions):
 
     def on_mount(self) -> None:
         self._layout_ready = True
+        self.toaster.watch_screens()
         self._apply_size(self.size.width, self.size.height)
         self.tick()
         if self.watcher is not None:
@@ -333,7 +336,7 @@ class ControlRoom(ControlRoomActions):
         for item in news:
             events_pane.add(item.at, item.text, item.level)
             if item.toast:
-                safe.toast(self, item.text, severity=SEVERITY.get(item.level, "information"))
+                self.toaster.show(item.text, SEVERITY.get(item.level, "information"), item.key)
             if item.bell:
                 self.bell()
 
