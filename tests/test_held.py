@@ -11,7 +11,10 @@ from autus_tui.core.levels import Level
 OK, WARN, CRIT, STALE = Level.OK, Level.WARN, Level.CRIT, Level.STALE
 
 
-def announced(levels: list[Level], rule: HoldRule = HoldRule(3, 3),
+THREE = HoldRule(3, 3)
+
+
+def announced(levels: list[Level], rule: HoldRule = THREE,
               start: Level | None = OK) -> list[tuple[Level | None, Level]]:
     """Feed ``levels`` one per poll after a calm, held start; every announcement."""
     held = HeldLevel(rule)
@@ -41,9 +44,9 @@ def test_a_rise_counts_every_poll_at_that_level_or_worse() -> None:
 
 def test_a_fall_goes_to_the_worst_of_the_last_polls() -> None:
     held = [CRIT] * 3
-    assert announced(held + [WARN, OK, OK]) == [(OK, CRIT), (CRIT, WARN)]
-    assert announced(held + [WARN, OK, OK, OK]) == [(OK, CRIT), (CRIT, WARN), (WARN, OK)]
-    assert announced(held + [OK, CRIT, OK, OK]) == [(OK, CRIT)]  # not 3 below CRIT in a row
+    assert announced([*held, WARN, OK, OK]) == [(OK, CRIT), (CRIT, WARN)]
+    assert announced([*held, WARN, OK, OK, OK]) == [(OK, CRIT), (CRIT, WARN), (WARN, OK)]
+    assert announced([*held, OK, CRIT, OK, OK]) == [(OK, CRIT)]  # not 3 below CRIT in a row
 
 
 @pytest.mark.parametrize(("hold", "interval", "polls"), [
