@@ -183,3 +183,64 @@ async def test_toasts_never_cover_an_open_screen_and_one_per_metric() -> None:
         assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert await wait_until(pilot, lambda: toasts(app) == [] and
                                 not list(app._notifications))
+
+
+# -- the first live value ---------------------------------------------------------------
+
+
+async def test_the_polling_screen_draws_its_own_poll_without_the_file_round_trip(
+    jitter: Jitter, tmp_path: Path,
+) -> None:
+    db = tmp_path / "launch.db"
+    app = jitter.app(db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.watcher is not None and app.recorder is not None
+        assert await wait_until(pilot, lambda: app.dashboard.polls >= 1)
+        app.watcher.stop()  # the file round trip is gone: only the recorder's word is left
+        seen = app.dashboard.polls
+        assert await wait_until(pilot, lambda: app.dashboard.polls >= seen + 3, timeout=10)
+        app.recorder.stop()  # no more polls, then look at the file once more
+        assert await wait_until(pilot, lambda: not app.recorder.holding)
+        applied = app.dashboard.polls
+        app.watcher.check_now()
+        await pilot.pause()
+        store = jitter.stores[0]
+        with store.read() as conn:
+            recorded = conn.execute("SELECT count(*) FROM polls").fetchone()[0]
+        assert app.dashboard.polls == applied == recorded  # each poll applied once
+
+
+async def test_on_a_restart_recorded_values_show_their_age_until_a_fresh_poll(
+    tmp_path: Path,
+) -> None:
+    from autus_tui.store import samples
+
+    clock = FixedClock(START)
+    db = tmp_path / "launch.db"
+    with Store(db, clock) as before:  # what the previous process recorded, 2 s ago
+        samples.record_polls(before, [
+            PollResult(START - timedelta(seconds=3), {"active_users": Reading(777)}),
+            PollResult(START - timedelta(seconds=2), {"active_users": Reading(778)}),
+        ], 3.0)
+    store = Store(db, clock)
+    app = ControlRoom(Config(operator="kim"), clock, rehearsal=True, poll=False,
+                      store=store, host_reader=lambda: HOST)
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            pane = app.query_one("#pane-active_users", MetricPane)
+            assert await wait_until(pilot, lambda: pane.value.text == "778")
+            assert pane.note.text == "recorded · 2s ago"  # not shown as live
+            assert any("dim" in str(span.style) for span in pane.value.content.spans)
+            clock.advance(timedelta(seconds=10))  # a takeover's gap: the value is old now
+            app.tick()
+            await pilot.pause()
+            assert pane.level.text.strip() == "STALE" and pane.note.text.endswith("12s ago")
+            for _ in range(3):  # polling resumes
+                app.apply_poll(PollResult(clock.now(), {"active_users": Reading(4242)}))
+                clock.advance(timedelta(seconds=1))
+            await pilot.pause()
+            assert pane.value.text == "4,242" and pane.level.text.strip() == "OK"
+            assert pane.value.content.spans == [] and pane.note.text == "no thresholds"
+            assert "→" not in app.events_text and toasts(app) == []  # no 'STALE → OK'
+    finally:
+        store.close()

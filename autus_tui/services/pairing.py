@@ -5,7 +5,9 @@ Polls reach the screen only through the database: the process holding the poller
 poll, and every attached process reads it back. ``PollFeed`` is the store-watcher reader
 doing so: its first read is the newest ``HISTORY`` polls (a new screen's sparklines),
 every later one the polls recorded since (``samples.polls_since``). Ids only grow, so
-nothing is read twice or skipped.
+nothing is read twice or skipped. The polling process draws its own poll when its
+recorder wrote it, before the file brings it back: ``take(poll_id)`` says whether to
+apply it (not already read) and moves the reader past it, so no poll is applied twice.
 
 ``read_pairing(store, me)`` is the other reader: who else is attached (presence rows seen
 within 6 s, this process left out) and who holds the poller lease. It runs whenever the
@@ -53,6 +55,14 @@ class PollFeed:
         elif self.last_id is None:
             self.last_id = 0
         return [result for _id, result in rows]
+
+    def take(self, poll_id: int) -> bool:
+        """This process recorded poll ``poll_id``: apply it now (True), or it was read
+        already (False). Either way the reader will not return it again."""
+        if self.last_id is None or poll_id <= self.last_id:
+            return False
+        self.last_id = poll_id
+        return True
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@ bounded batch a minute.
 
 Every process attached to a file runs one: the control room (``role="ui"``) and
 ``autus-tui record`` (``role="recorder"``, headless, ``commands.record``). Screens render from
-the database (``samples.polls_since``), never from the poller directly.
+the database (``samples.polls_since``); the process that polls also hears of each poll
+it recorded the moment the write committed (``on_poll(poll_id, result)``), so it draws
+its own poll at once rather than after the file round trip, and skips that id when the
+file brings it back (``services.pairing.PollFeed.take``).
 
 Store calls run in worker threads (``asyncio.to_thread``): a write waiting for another
 process's lock never blocks the event loop. ``StoreBusy`` is waited out (the lease is
@@ -95,6 +98,7 @@ class Recorder:
         keep: timedelta = samples.RAW_KEEP,
         real: Callable[[], float] = time.time,
         on_status: Callable[[str], object] | None = None,
+        on_poll: Callable[[int, PollResult], object] | None = None,
     ) -> None:
         self.store, self.config, self.clock = store, config, clock
         self.operator = operator
@@ -103,6 +107,7 @@ class Recorder:
         self.ttl, self.renew_every, self.beat_every = ttl, renew_every, beat_every
         self.fold_every, self.keep, self.real = fold_every, keep, real
         self.on_status = on_status
+        self.on_poll = on_poll
         self.stale_after = stale_seconds(config, clock)
         self.polls_written = 0
         self.error: StoreError | None = None
@@ -229,17 +234,20 @@ class Recorder:
             self.error = error
             self._stopping.set()
             return
-        if written:
-            self.polls_written += 1
-        else:
+        if written is None:
             self._lost.set()  # the lease went elsewhere: the main loop stops polling
+            return
+        self.polls_written += 1
+        if self.on_poll is not None:
+            self.on_poll(written, result)
 
-    def _write(self, result: PollResult, changes: list[LevelChange]) -> bool:
+    def _write(self, result: PollResult, changes: list[LevelChange]) -> int | None:
+        """The poll's id once committed; ``None`` when the lease is no longer ours."""
         with self.store.write() as tx:
             if not leases.holds(tx.conn, leases.POLLER, self.holder, self.real()):
-                return False
-            record_poll(tx, result, changes, self.stale_after, self.holder)
-        return True
+                return None
+            poll_id = record_poll(tx, result, changes, self.stale_after, self.holder)
+        return poll_id
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -260,9 +268,10 @@ class Recorder:
 def record_poll(
     tx: Transaction, result: PollResult, changes: Sequence[LevelChange], stale_after: float,
     holder: str,
-) -> None:
-    """One poll and the level changes it caused (``metric.level`` events), in ``tx``."""
-    samples.insert_poll(tx.conn, result, stale_after)
+) -> int:
+    """One poll and the level changes it caused (``metric.level`` events), in ``tx``;
+    the poll's id."""
+    poll_id = samples.insert_poll(tx.conn, result, stale_after)
     for change in changes:
         tx.event("system", LEVEL_EVENT, change.key, {
             "label": change.label,
@@ -271,3 +280,4 @@ def record_poll(
             "value": change.value,
             "holder": holder,
         })
+    return poll_id

@@ -52,7 +52,7 @@ from autus_tui.services.recorder import Recorder
 from autus_tui.store import Store
 from autus_tui.ui import safe
 from autus_tui.ui.app_commands import ControlRoomActions
-from autus_tui.ui.messages import PollerStopped
+from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
 from autus_tui.ui.store_writes import WriteDone
@@ -138,17 +138,21 @@ class ControlRoom(ControlRoomActions):
             ChecklistModel(runbook, self.day), store, config.operator, clock, self.zone,
             self.metric_history, self.stale_after, id="checklist",
         )
-        self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
+        self.recorder = (Recorder(store, config, clock, config.operator, role="ui",
+                                  on_poll=lambda poll_id, result: self.post_message(
+                                      PollRecorded(poll_id, result)))
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
         self.watcher: StoreWatcher | None = None
+        self.poll_feed: PollFeed | None = None
         if store is not None:
+            self.poll_feed = PollFeed(store)
             recorder = self.recorder
             # Polls last: if an earlier reader fails, no poll is taken from the feed and lost.
             self.watcher = StoreWatcher(store, self.post_message, {
                 "marks": store.marks,
                 "pairing": lambda: read_pairing(store, recorder),
-                "polls": PollFeed(store),
+                "polls": self.poll_feed,
             })
         self._marks_shown: dict[str, Mark] | None = None
         self.toaster = Toaster(self)
@@ -248,6 +252,14 @@ class ControlRoom(ControlRoomActions):
             return
         self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
                                      toast=True)])
+
+    def on_poll_recorded(self, message: PollRecorded) -> None:
+        # Our own poll, drawn the moment it is committed (not after the file round trip
+        # and the watcher's next look); the feed then skips it. The watcher's first
+        # delivery, posted before the recorder starts, is always handled before this.
+        if self.is_running and self.poll_feed is not None and self.poll_feed.take(
+                message.poll_id):
+            self.apply_poll(message.result)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         if not self.is_running:
