@@ -26,9 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from autus_tui.core.clock import Clock, WallClock
 from autus_tui.core.marks import Mark
@@ -45,15 +43,24 @@ from autus_tui.store.db import (
 )
 from autus_tui.store.events import Event
 
+if TYPE_CHECKING:  # imported when first used: ~30 ms a start-up does not need
+    import sqlite_utils
+
 
 @dataclass
 class Transaction:
     """What a write sees: the connection inside ``BEGIN IMMEDIATE`` and its moment."""
 
     conn: sqlite3.Connection
-    db: sqlite_utils.Database
     at: datetime
     """Clock time of this write: every event of one transaction shares it."""
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection through sqlite-utils (made on demand)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     def event(
         self, operator: str, kind: str, subject: str = "",
@@ -109,8 +116,7 @@ class Store:
             except sqlite3.DatabaseError as error:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
-                db = sqlite_utils.Database(conn, execute_plugins=False)
-                yield Transaction(conn, db, self.clock.now())
+                yield Transaction(conn, self.clock.now())
                 conn.execute("COMMIT")
             except BaseException as error:
                 if conn.in_transaction:
