@@ -196,6 +196,11 @@ class ControlRoom(ControlRoomActions):
             self.watcher.start(self)
         self.checklist.focus_items()
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
+
+    def on_load(self) -> None:
+        # The recorder starts before the screen is built: its lease, the first poll's
+        # request and its write run while Textual lays out the first frame, so the first
+        # live value follows that frame closely (its poll is drawn by on_poll_recorded).
         if self.recorder is not None:
             self._recorder_task = RecorderTask(
                 self.recorder, lambda reason: self.post_message(PollerStopped(reason)))
@@ -255,8 +260,8 @@ class ControlRoom(ControlRoomActions):
 
     def on_poll_recorded(self, message: PollRecorded) -> None:
         # Our own poll, drawn the moment it is committed (not after the file round trip
-        # and the watcher's next look); the feed then skips it. The watcher's first
-        # delivery, posted before the recorder starts, is always handled before this.
+        # and the watcher's next look); the feed then skips it. A poll committed before
+        # the watcher's first read comes with that read instead (as live: PollFeed).
         if self.is_running and self.poll_feed is not None and self.poll_feed.take(
                 message.poll_id):
             self.apply_poll(message.result)
@@ -278,11 +283,21 @@ class ControlRoom(ControlRoomActions):
             self.query_one(ControlHeader).show_pairing(
                 pairing.others, pairing.poller, pairing.polling_here,
                 known=pairing.poller is not None or self.recorder is not None)
-        self.apply_polls(state.get("polls") or [], announce=not message.first)
+        self._apply_read_polls(state.get("polls") or [])
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
         self._announce(news)
         self._reload_screen(self.screen, changed=bool(message.events))
+
+    def _apply_read_polls(self, polls: Sequence[tuple[int, PollResult]]) -> None:
+        """Polls read from the file: those recorded before this process began (the first
+        read: the sparklines' history) build state quietly and show as recorded; later
+        ones are live news."""
+        live_from = self.poll_feed.live_from if self.poll_feed is not None else 0
+        recorded = [result for poll_id, result in polls if poll_id <= live_from]
+        if recorded:
+            self.apply_polls(recorded, announce=False)
+        self.apply_polls([result for poll_id, result in polls if poll_id > live_from])
 
     def on_write_done(self, message: WriteDone) -> None:
         # One's own write: look at the database now rather than at the next watch tick.
