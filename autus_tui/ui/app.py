@@ -1,21 +1,29 @@
 """``ControlRoom``: the Textual app of the launch-day control room.
 
 State changes in exactly three places, all on the app's message loop:
-- ``apply_poll(result)``: a poll's outcome. Polls reach it only from the database:
-  the store watcher's ``PollFeed`` reader hands over what was recorded since the last
-  look (the first look: the newest polls, filling the sparklines quietly). Tests may call
-  it directly, so tests and live share one path.
+- ``apply_poll(result)``: a poll's outcome. Polls reach it from the database: the
+  store watcher's ``PollFeed`` reader hands over what was recorded since the last look
+  (the first look: the newest polls; those recorded before this process began fill the
+  sparklines quietly and show as recorded, with their age). The process that polls
+  also draws each of its own polls the moment its recorder committed it
+  (``on_poll_recorded``), and the feed skips that id. Tests may call it directly, so
+  tests and live share one path.
 - ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
 - ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
   polls go to ``apply_poll``, new events to the events pane, an open timeline or
   handover view reloads.
 
-Polling. With a store (and ``poll=True``) the app runs a ``Recorder`` (``ui.pairing``)
-as a task: it holds the database's poller lease when it can — one poller per database,
+Polling. With a store (and ``poll=True``) the app runs a ``Recorder``
+(``services.pairing``) as a task from the app's Load, before the first frame: it holds the database's poller lease when it can — one poller per database,
 whichever process — writes each poll, and beats this process's presence. The backend
-is never polled for the screen directly, so two processes on one file show the same
-numbers and the backend is polled once. Without a store nothing is polled.
+is never polled for the screen apart from the recorder, so two processes on one file
+show the same numbers and the backend is polled once. Without a store nothing is polled.
+
+Announcements (events pane, toasts, bell) of level changes follow ``core.held``'s rule
+(the same the recorder records and the report shows); toasts go through ``ui.toasts``
+(never over an open screen, one per metric). The terminal driver survives a hang-up
+(``ui.terminal_driver``); signals are turned into ``exit()`` by ``commands.terminal``.
 
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
 Writes never happen on the UI thread (``ui.store_writes``); files are written in threads
@@ -231,10 +239,11 @@ class ControlRoom(ControlRoomActions):
 
     def apply_polls(self, results: Sequence[PollResult], *, announce: bool = True) -> None:
         """Polls in order, one repaint; ``announce=False``: history, not news (start-up)."""
-        if not announce:
+        if announce:
+            for result in results:
+                self._announce(self.dashboard.apply(result))
+        else:
             self.dashboard.prime(results)
-        for result in results if announce else ():
-            self._announce(self.dashboard.apply(result))
         if results:
             self._show_panes()
             # The host line joins the polled values' frame: Textual re-renders every widget
