@@ -15,8 +15,9 @@ State changes in exactly three places, all on the app's message loop:
   handover view reloads.
 
 Polling. With a store (and ``poll=True``) the app runs a ``Recorder``
-(``services.pairing``) as a task from the app's Load, before the first frame: it holds the database's poller lease when it can — one poller per database,
-whichever process — writes each poll, and beats this process's presence. The backend
+(``services.pairing``) as a task from the app's Load, before the first frame: it holds
+the database's poller lease when it can — one poller per database, whichever
+process — writes each poll, and beats this process's presence. The backend
 is never polled for the screen apart from the recorder, so two processes on one file
 show the same numbers and the backend is polled once. Without a store nothing is polled.
 
