@@ -3,8 +3,14 @@
 Everything runs under a pseudo-terminal at 80x24 (TERM=xterm-256color) whose output is
 fed to a ``pyte`` screen, against the simulated backend on a loopback port:
 
-- start to the first metric value on screen: from spawn until the screen shows a number
-  in the Active Users pane (the baseline: its first label's number). Goal <= 0.6 s.
+- first frame and first live value, on a fresh database and on a restart (issue 10),
+  against ``marker_backend.MarkerBackend``: from spawn until the control room is drawn
+  (its Active Users pane on screen; goal <= 0.35 s), and until the Active Users pane
+  shows the backend's *marker*, a number first served after the program started, so a
+  value recorded earlier and shown at start never counts (goal <= 0.5 s). "fresh" starts
+  on a new database file; "restart" starts again on that file after the first program
+  stopped (SIGTERM: it releases the lease), while its recorded values are in the file.
+  The baseline's first value is its first frame and its live value (it has no backend).
 - steady-state CPU: user + system time of the process tree over ``--seconds`` after a
   warm-up, as % of one core. Goal <= 2 %.
 - bytes written to the terminal per second over the same window. Goal <= 2,000 B/s.
@@ -46,6 +52,7 @@ it starts (backends included) is ended, process group and all, on any exit.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -63,6 +70,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_screens as screens
 from bench_report import Figures, context_lines, table
+from marker_backend import MarkerBackend
 from pty_harness import PtySession, ScreenTest
 from sim_backend import Backend
 
@@ -77,14 +85,17 @@ SETTLE = 3.0
 @dataclass
 class Target:
     name: str
-    argv: Callable[[str], list[str]]
-    """Command line, given the backend URL."""
+    argv: Callable[[str, Path], list[str]]
+    """Command line, given the backend URL and the database file."""
     first_value: ScreenTest
     drawn: ScreenTest
     help_open: ScreenTest
     env: dict[str, str]
     checklist: ScreenTest | None = None
     """Holds when a checklist item is on screen; None for the baseline (no checklist)."""
+    shows: Callable[[int], ScreenTest] | None = None
+    """Holds when the marker backend's number is on screen; None for the baseline (its
+    first value is its own, not polled)."""
 
 
 def make_targets(workdir: Path, runbook: Path | None) -> dict[str, Target]:
@@ -92,14 +103,15 @@ def make_targets(workdir: Path, runbook: Path | None) -> dict[str, Target]:
     env.update(XDG_DATA_HOME=str(workdir / "data"), XDG_CONFIG_HOME=str(workdir / "config"))
     python = sys.executable
 
-    def app_argv(extra: list[str], db: str) -> Callable[[str], list[str]]:
-        return lambda url: [python, "-m", "autus_tui.cli", "run", "--backend", url,
-                            "--db", str(workdir / db), "--operator", "bench", *extra]
+    def app_argv(extra: list[str]) -> Callable[[str, Path], list[str]]:
+        return lambda url, db: [python, "-m", "autus_tui.cli", "run", "--backend", url,
+                                "--db", str(db), "--operator", "bench", *extra]
 
     targets = {
-        "app": Target("app", app_argv([], "bench.db"), screens.APP_FIRST_VALUE,
-                      screens.APP_DRAWN, screens.APP_HELP, env, screens.checklist_on_screen()),
-        "baseline": Target("baseline", lambda url: [python, str(HERE / "baseline_app.py")],
+        "app": Target("app", app_argv([]), screens.APP_FIRST_VALUE,
+                      screens.APP_DRAWN, screens.APP_HELP, env, screens.checklist_on_screen(),
+                      screens.app_shows),
+        "baseline": Target("baseline", lambda url, db: [python, str(HERE / "baseline_app.py")],
                            screens.BASELINE_FIRST_VALUE, screens.BASELINE_FIRST_VALUE,
                            screens.BASELINE_HELP, env),
     }
@@ -107,9 +119,9 @@ def make_targets(workdir: Path, runbook: Path | None) -> dict[str, Target]:
         config = workdir / "runbook-config.toml"
         config.write_text(runbook_config(runbook), encoding="utf-8")
         targets["runbook"] = Target(
-            "runbook", app_argv(["--config", str(config)], "bench-runbook.db"),
+            "runbook", app_argv(["--config", str(config)]),
             screens.APP_FIRST_VALUE, screens.APP_DRAWN, screens.APP_HELP, env,
-            screens.checklist_on_screen(runbook))
+            screens.checklist_on_screen(runbook), screens.app_shows)
     return targets
 
 
@@ -119,10 +131,32 @@ def runbook_config(runbook: Path) -> str:
     return f"runbooks = [{path}]\n"
 
 
-def start_and_steady(target: Target, url: str, warmup: float, seconds: float,
+def first_frame_and_live_value(target: Target, backend: MarkerBackend, db: Path,
+                               figures: Figures, restart: bool) -> None:
+    """One start on ``db``: seconds to the first frame and to the backend's new marker."""
+    marker = backend.new_marker()  # served from now on, never before this program
+    live = target.first_value if target.shows is None else target.shows(marker)
+    with PtySession(target.argv(backend.url, db), env=target.env, cwd=REPO) as session:
+        frame_at, live_at = session.wait_for_each([target.drawn, live], START_TIMEOUT)
+        if frame_at is None or live_at is None:
+            what = "no frame" if frame_at is None else f"marker {marker:,} never"
+            figures.failures.append(f"{target.name}: {what} on screen within "
+                                    f"{START_TIMEOUT:.0f} s ({'restart' if restart else 'fresh'}"
+                                    f"); screen was:\n{session.text()}")
+            return
+        frames = figures.frame_restart_s if restart else figures.frame_fresh_s
+        lives = figures.live_restart_s if restart else figures.live_fresh_s
+        frames.append(frame_at - session.spawned_at)
+        lives.append(live_at - session.spawned_at)
+        if not restart:
+            session.drain_for(1.5)  # a few more polls recorded, for the restart to find
+    # Closing sends SIGTERM: the control room releases the lease as it leaves.
+
+
+def start_and_steady(target: Target, url: str, db: Path, warmup: float, seconds: float,
                      figures: Figures) -> None:
     """One start: time to first value (and checklist), CPU and bytes over ``seconds``."""
-    with PtySession(target.argv(url), env=target.env, cwd=REPO) as session:
+    with PtySession(target.argv(url, db), env=target.env, cwd=REPO) as session:
         tests = [target.first_value] + ([target.checklist] if target.checklist else [])
         seen, *checklist = session.wait_for_each(tests, START_TIMEOUT, settle=SETTLE)
         if checklist and checklist[0] is not None:
@@ -198,9 +232,9 @@ class KeyTimer:
                        "space (mark shown)")
 
 
-def key_latency(target: Target, url: str, presses: int, figures: Figures) -> None:
+def key_latency(target: Target, url: str, db: Path, presses: int, figures: Figures) -> None:
     """Help and checklist keys, ``presses`` each, while every poll waits on the backend."""
-    with PtySession(target.argv(url), env=target.env, cwd=REPO) as session:
+    with PtySession(target.argv(url, db), env=target.env, cwd=REPO) as session:
         if session.wait_for(target.drawn, START_TIMEOUT) is None:
             figures.failures.append(f"{target.name}: never drawn; screen was:\n{session.text()}")
             return
@@ -232,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--runbook {args.runbook}: no such file")
     # A SIGTERM must still run the finally blocks that end every child process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Byte-compiled first, as an installed wheel is: with PYTHONDONTWRITEBYTECODE set and
+    # no __pycache__ (an editable install), every start would compile the package anew.
+    compileall.compile_dir(REPO / "autus_tui", quiet=1)
 
     print("\n".join(context_lines(args.runs, args.warmup, args.seconds, args.presses,
                                    args.runbook)), flush=True)
@@ -241,16 +278,26 @@ def main(argv: list[str] | None = None) -> int:
             del targets["app"]
         results = {name: Figures() for name in targets}
         names = list(targets)
+        work = Path(tmp)
+        marker = stack.enter_context(MarkerBackend())
+        for run in range(args.runs):
+            for name in names if run % 2 == 0 else names[::-1]:
+                db = work / f"{name}-start-{run}.db"
+                print(f"run {run + 1}/{args.runs}: {name} fresh start, then restart",
+                      flush=True)
+                first_frame_and_live_value(targets[name], marker, db, results[name], False)
+                first_frame_and_live_value(targets[name], marker, db, results[name], True)
         calm = stack.enter_context(Backend("calm", 1))
         for run in range(args.runs):
             for name in names if run % 2 == 0 else names[::-1]:
                 print(f"run {run + 1}/{args.runs}: {name} start + steady state", flush=True)
-                start_and_steady(targets[name], calm.url, args.warmup, args.seconds,
-                                 results[name])
+                start_and_steady(targets[name], calm.url, work / f"{name}-steady.db",
+                                 args.warmup, args.seconds, results[name])
         slow = stack.enter_context(Backend("slow", 1))
         for name in names:
             print(f"keys: {name} ({args.presses} presses per key, backend slow)", flush=True)
-            key_latency(targets[name], slow.url, args.presses, results[name])
+            key_latency(targets[name], slow.url, work / f"{name}-keys.db", args.presses,
+                        results[name])
 
     if args.baseline_only:
         results["app"] = Figures()  # an empty column rather than no table

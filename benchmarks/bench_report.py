@@ -23,6 +23,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 @dataclass
 class Figures:
+    frame_fresh_s: list[float] = field(default_factory=list)
+    live_fresh_s: list[float] = field(default_factory=list)
+    frame_restart_s: list[float] = field(default_factory=list)
+    live_restart_s: list[float] = field(default_factory=list)
+    """First frame / first live value (the marker), on a new database and on a restart."""
     start_s: list[float] = field(default_factory=list)
     checklist_s: list[float] = field(default_factory=list)
     cpu_pct: list[float] = field(default_factory=list)
@@ -66,7 +71,15 @@ def _peak_keys_mb(figures: Figures) -> float:
 
 
 ROWS = (
-    Row("start to first value, median (s)", lambda f: median(f.start_s), 3, "<= 0.6", 0.6),
+    Row("first frame, fresh database, median (s)", lambda f: median(f.frame_fresh_s), 3,
+        "<= 0.35", 0.35),
+    Row("first live value, fresh database, median (s)", lambda f: median(f.live_fresh_s), 3,
+        "<= 0.5", 0.5),
+    Row("first frame, restart, median (s)", lambda f: median(f.frame_restart_s), 3,
+        "<= 0.35", 0.35),
+    Row("first live value, restart, median (s)", lambda f: median(f.live_restart_s), 3,
+        "<= 0.5", 0.5),
+    Row("start to any value (calm sim), median (s)", lambda f: median(f.start_s), 3),
     Row("start to checklist on screen, median (s)", lambda f: median(f.checklist_s), 3,
         "<= 0.6", 0.6, baseline_pick=lambda f: median(f.start_s)),
     Row("steady CPU, median (% of one core)", lambda f: median(f.cpu_pct), 2, "<= 2", 2.0),
@@ -86,6 +99,8 @@ ROWS = (
 )
 NOTES = (
     "baseline column: the minimal app; where it has no checklist, its first value / its ? key",
+    "live value: the backend's marker, first served after the program started (a recorded "
+    "value shown at start does not count); the baseline's first value is local",
     "escape includes Textual's ESCDELAY (100 ms): a lone ESC may start a sequence",
     "keys are timed while the backend takes 10 s to answer (scenario slow)",
 )

@@ -20,6 +20,13 @@ DEFAULT_RUNBOOK = Path(__file__).resolve().parent.parent / "checklists/launch-da
 APP_FIRST_VALUE = screen_matches(r"^Active Users +\d[\d,]* ")
 """The Active Users row holds a number ("Active Users      15  OK")."""
 APP_DRAWN = screen_matches(r"Active Users")
+
+
+def app_shows(active_users: int) -> ScreenTest:
+    """The Active Users row holds exactly this number (``marker_backend``'s marker)."""
+    return screen_matches(rf"^Active Users +{active_users:,} ")
+
+
 APP_HELP = screen_matches(r"│ Keys +│")
 """The help box's title row (its last line may be cut off at 80x24)."""
 BASELINE_FIRST_VALUE = screen_matches(r"metric 1:\s+\d")

@@ -204,7 +204,11 @@ class PtySession:
 
     def text(self) -> str:
         if self._text_cache is None:
-            self._text_cache = "\n".join(self.screen.display)
+            try:
+                rows = self.screen.display
+            except IndexError:  # pyte: an empty cell not after a wide character
+                rows = [_row_text(self.screen.buffer[y], self.cols) for y in range(self.rows)]
+            self._text_cache = "\n".join(rows)
         return self._text_cache
 
     def wait_for(self, test: ScreenTest, timeout: float) -> float | None:
@@ -325,6 +329,12 @@ class PtySession:
     def peak_memory(self) -> int:
         """Largest RSS seen, in bytes: sampled tree sum or the kernel's ru_maxrss at exit."""
         return max(self.peak_rss, self.max_rss_at_exit)
+
+
+def _row_text(line: Mapping[int, pyte.screens.Char], columns: int) -> str:
+    """One screen row as text; an empty cell (a wide character's second half, or one
+    pyte left empty) adds nothing."""
+    return "".join(line[x].data for x in range(columns))
 
 
 def _kill_group_keep_rusage(session: PtySession, process: subprocess.Popen[bytes]) -> None:

@@ -48,7 +48,9 @@ def build(path: Path) -> tuple[Store, Runbook]:
     clock.moment = T0 + timedelta(minutes=2)
     store.mark("launch.b", "done", "bob")
     store.mark("launch.b", "open", "bob")
-    trackers = {s.key: MetricTracker(s, timedelta(seconds=3)) for s in CONFIG.metrics}
+    # hold=1: every change is recorded at once (the held rule itself: tests/test_held.py).
+    trackers = {s.key: MetricTracker(replace(s, hold=1), timedelta(seconds=3), interval=1.0)
+                for s in CONFIG.metrics}
     for n, error in enumerate(ERRORS):
         at = T0 + timedelta(seconds=n)
         readings = {"active_users": Reading(10.0 * (n + 1)), "gate_observe": Reading(100.0 + n),

@@ -1,5 +1,6 @@
 """Staleness, level changes and counter rates of one metric's history."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from autus_tui.core.levels import Level
@@ -12,8 +13,9 @@ T0 = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 
 
-def tracker(key: str = "error_rate") -> MetricTracker:
-    return MetricTracker(SPECS[key], stale_after=3 * SECOND)
+def tracker(key: str = "error_rate", hold: int = 1) -> MetricTracker:
+    """hold=1: every level change is news at its first poll (the rule: test_held.py)."""
+    return MetricTracker(replace(SPECS[key], hold=hold), stale_after=3 * SECOND, interval=1.0)
 
 
 def test_stale_after_three_missed_intervals_with_age() -> None:
@@ -46,9 +48,33 @@ def test_level_changes_are_announced_once() -> None:
     assert t.record(T0 + 2 * SECOND, Reading(2.0)) is None
     rise = t.record(T0 + 3 * SECOND, Reading(7.0))
     assert rise is not None and rise.after is Level.CRIT and rise.is_rise
-    stale = t.refresh(T0 + 10 * SECOND)
+    stale = t.observe(T0 + 10 * SECOND)  # a poll without this metric, 7 s later
     assert stale is not None and stale.after is Level.STALE and not stale.is_rise
-    assert t.refresh(T0 + 11 * SECOND) is None
+    assert t.observe(T0 + 11 * SECOND) is None
+
+
+def test_time_passing_between_polls_shows_stale_but_holds_nothing() -> None:
+    t = tracker(hold=3)
+    for second in range(3):
+        assert t.record(T0 + second * SECOND, Reading(0.2)) is None
+    assert t.level(T0 + 12 * SECOND) is Level.STALE  # what a pane shows
+    assert t.held.held is Level.OK  # what is announced: only polls count
+    # Polling resumes (a takeover, a restart): nothing to announce.
+    assert t.record(T0 + 13 * SECOND, Reading(0.3)) is None
+
+
+def test_a_pane_says_how_far_a_change_is_from_held() -> None:
+    t = tracker(hold=3)
+    for second in range(3):
+        t.record(T0 + second * SECOND, Reading(0.2))
+    assert t.pending(T0 + 2 * SECOND) is None
+    t.record(T0 + 3 * SECOND, Reading(1.5))
+    assert t.level(T0 + 3 * SECOND) is Level.WARN  # the raw level at once
+    assert str(t.pending(T0 + 3 * SECOND)) == "WARN 1/3"
+    t.record(T0 + 4 * SECOND, Reading(1.5))
+    change = t.record(T0 + 5 * SECOND, Reading(1.6))
+    assert change is not None and (change.before, change.after) == (Level.OK, Level.WARN)
+    assert change.value == 1.6 and t.pending(T0 + 5 * SECOND) is None
 
 
 def test_alarming_first_level_is_announced() -> None:

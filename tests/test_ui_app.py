@@ -52,11 +52,22 @@ def pane(app: ControlRoom, key: str) -> MetricPane:
 async def test_levels_show_as_words_and_a_rise_to_crit_is_an_event() -> None:
     app, clock = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.apply_poll(calm(clock.now()))
+        for _ in range(3):
+            app.apply_poll(calm(clock.now()))
+            clock.advance(timedelta(seconds=1))
         await pilot.pause()
         assert pane(app, "error_rate").level.text.strip() == "OK"
-        clock.advance(timedelta(seconds=1))
         app.apply_poll(calm(clock.now(), error_rate=Reading(2.5), avg_response=Reading(2500)))
+        await pilot.pause()
+        # The new level shows at once, marked as not held yet; nothing is announced.
+        assert pane(app, "error_rate").level.text.strip() == "WARN?"
+        assert pane(app, "error_rate").note.text == "WARN 1/3 · held OK"
+        assert pane(app, "avg_response").level.text.strip() == "CRIT?"
+        assert "→" not in app.events_text
+        for _ in range(2):  # held for 3 polls
+            clock.advance(timedelta(seconds=1))
+            app.apply_poll(calm(clock.now(), error_rate=Reading(2.5),
+                                avg_response=Reading(2500)))
         await pilot.pause()
         assert pane(app, "error_rate").level.text.strip() == "WARN"
         assert pane(app, "avg_response").level.text.strip() == "CRIT"
@@ -80,7 +91,8 @@ async def test_stale_pane_says_how_old_and_dims_the_old_value() -> None:
         assert error_rate.note.text == "STALE · last 12s ago"
         assert "0.20%" in error_rate.value.text
         assert any("strike" in str(span.style) for span in error_rate.value.content.spans)
-        assert "Error Rate OK → STALE" in app.events_text
+        # Time passing alone announces nothing (only polls do: core.held); the pane says it.
+        assert "STALE" not in app.events_text
         group = app.query_one(GroupPane)
         assert group.level.text.strip() == "STALE" and group.age.text == "12s ago"
 

@@ -84,10 +84,16 @@ def test_demo_runs_in_a_terminal_and_quits_on_q() -> None:
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autus_tui.cli", *args], capture_output=True, text=True,
-        timeout=20, stdin=subprocess.DEVNULL,
-    )
+    """``autus-tui ARGS`` with a terminal (``run`` refuses without one), stderr captured."""
+    leader, follower = pty.openpty()
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "autus_tui.cli", *args], stdout=follower,
+            stderr=subprocess.PIPE, text=True, timeout=20, stdin=follower,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01not a database at all" * 40,

@@ -18,6 +18,9 @@ within a minute at speed 1:
 
 Exit 2 for an unknown scenario (naming the known ones) or a bad speed, 1 for a scenario
 file that is wrong (one line naming the file and key) or an unusable database.
+
+Like ``run``, it refuses without a terminal and ends cleanly on SIGTERM, SIGHUP and SIGINT
+(``commands.terminal``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autus_tui.commands.console import say_error
-from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_USAGE
+from autus_tui.commands.terminal import run_until_signal, terminal_problem
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import MAX_SPEED, BackendConfig, Config, LaunchConfig
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
@@ -61,6 +65,10 @@ def run_demo(scenario: str, speed: float, operator: str | None) -> int:
     if not math.isfinite(speed) or not 0 < speed <= MAX_SPEED:
         _error(f"--speed must be a number above 0 and at most {MAX_SPEED:g}, got {speed:g}")
         return EXIT_USAGE
+    problem = terminal_problem("demo")
+    if problem is not None:
+        _error(problem)
+        return EXIT_FAIL
     if not operator:
         from autus_tui.services.config_files import login_name
 
@@ -108,8 +116,7 @@ async def _demo_on(store: Store, clock: ScaledClock, scenario: Scenario, speed: 
             speed=speed,
         )
         app = ControlRoom(config, clock, rehearsal=True, store=store)
-        await app.run_async()
-        return app.return_code or EXIT_OK
+        return await run_until_signal(app)
     finally:
         await backend.stop()
 

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autus_tui.core.escalation import EscalationPolicy
+from autus_tui.core.held import parse_hold
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import COMBINE, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
@@ -249,7 +250,7 @@ _METRIC: dict[str, Callable[[object], Any]] = {
     "source": _text, "per": _text, "warning": _number, "critical": _number,
     "direction": _choice("higher", "lower"), "counter": _flag, "group": _text,
     "decimals": _decimals, "maximum": _number, "minimum": _number, "enabled": _flag,
-    "combine": _choice(*COMBINE), "query": _text,
+    "combine": _choice(*COMBINE), "query": _text, "hold": parse_hold,
 }
 
 

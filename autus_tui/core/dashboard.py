@@ -7,13 +7,18 @@ for the app to show. It holds no widgets, so the app's single update path
 
 Rules kept here:
 - A metric goes STALE ``3 × interval`` of *clock* time after its last good value.
+- Level changes are announced by ``core.held``'s rule, from polls only (``series.feed``,
+  as the recorder records them): time passing between polls makes a pane show STALE but
+  announces nothing, so a takeover's short gap or a restart is not news.
+- Polls read back from the file at start (``prime``) build state, never news; their
+  values are shown as recorded, with their age, until a fresh poll brings one.
 - A rejected reading is announced once per distinct reason, until a good value arrives.
 - A backend error is announced when it starts (or changes) and "recovered" when it ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +27,10 @@ from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
 from autus_tui.core.payload import Health
-from autus_tui.core.series import LevelChange, MetricTracker, stale_window
+from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
+
+BACKEND = "backend"
+"""The ``Announcement.key`` of backend errors and recoveries."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,8 @@ class Announcement:
     """The level this is about, if any (colours the events line)."""
     toast: bool = False
     bell: bool = False
+    key: str | None = None
+    """The metric this is about: a newer toast about it replaces the older one."""
 
 
 def panes_for(metrics: Iterable[MetricSpec]) -> tuple[PaneSpec, ...]:
@@ -68,15 +78,25 @@ def stale_after(config: Config, speed: float) -> timedelta:
 
 
 class Dashboard:
-    def __init__(self, metrics: Iterable[MetricSpec], stale_after: timedelta) -> None:
+    def __init__(self, metrics: Iterable[MetricSpec], stale_after: timedelta, *,
+                 interval: float) -> None:
         specs = tuple(metrics)
         self.panes = panes_for(specs)
-        self.trackers = {spec.key: MetricTracker(spec, stale_after) for spec in specs}
+        self.trackers = {spec.key: MetricTracker(spec, stale_after, interval=interval)
+                         for spec in specs}
         self.health: Health | None = None
         self.health_at: datetime | None = None
         self.error: str | None = None
         self.polls = 0
         self._reported_problems: dict[str, str] = {}
+
+    def prime(self, results: Sequence[PollResult]) -> None:
+        """Polls recorded before this screen began: state and history, never news."""
+        for result in results:
+            self.apply(result)
+        if results:
+            for tracker in self.trackers.values():
+                tracker.recorded_until = results[-1].at
 
     def apply(self, result: PollResult) -> list[Announcement]:
         """Take one poll's outcome; return what is news."""
@@ -85,24 +105,12 @@ class Dashboard:
         news.extend(self._error_news(result))
         if result.health is not None:
             self.health, self.health_at = result.health, result.at
-        for key, reading in result.readings.items():
+        changes = feed(self.trackers, result)
+        for key in result.readings:
             tracker = self.trackers.get(key)
-            if tracker is None:
-                continue
-            change = tracker.record(result.at, reading)
-            news.extend(self._problem_news(tracker, result.at))
-            if change is not None and not _first_value(change, tracker):
-                news.append(_level_news(change, tracker.spec))
-        news.extend(self.tick(result.at))
-        return news
-
-    def tick(self, now: datetime) -> list[Announcement]:
-        """Let time pass: metrics without fresh values go STALE (announced once)."""
-        news = []
-        for tracker in self.trackers.values():
-            change = tracker.refresh(now)
-            if change is not None:
-                news.append(_level_news(change, tracker.spec))
+            if tracker is not None:
+                news.extend(self._problem_news(tracker, result.at))
+        news.extend(_level_news(change, self.trackers[change.key].spec) for change in changes)
         return news
 
     def pane_level(self, pane: PaneSpec, now: datetime) -> Level:
@@ -114,9 +122,10 @@ class Dashboard:
         before, self.error = self.error, result.error
         if result.error and result.error != before:
             verb = "backend error" if before is None else "backend error changed"
-            return [Announcement(result.at, f"{verb}: {result.error}", Level.STALE, toast=True)]
+            return [Announcement(result.at, f"{verb}: {result.error}", Level.STALE, toast=True,
+                                 key=BACKEND)]
         if before and not result.error:
-            return [Announcement(result.at, "backend recovered", Level.OK, toast=True)]
+            return [Announcement(result.at, "backend recovered", Level.OK, toast=True, key=BACKEND)]
         return []
 
     def _problem_news(self, tracker: MetricTracker, at: datetime) -> list[Announcement]:
@@ -127,12 +136,7 @@ class Dashboard:
         if self._reported_problems.get(key) == problem:
             return []
         self._reported_problems[key] = problem
-        return [Announcement(at, f"{tracker.spec.label}: bad value: {problem}")]
-
-
-def _first_value(change: LevelChange, tracker: MetricTracker) -> bool:
-    """A metric's very first value arriving OK is not news (a calm start)."""
-    return change.after is Level.OK and len(tracker.history) == 1
+        return [Announcement(at, f"{tracker.spec.label}: bad value: {problem}", key=key)]
 
 
 def _level_news(change: LevelChange, spec: MetricSpec) -> Announcement:
@@ -142,4 +146,5 @@ def _level_news(change: LevelChange, spec: MetricSpec) -> Announcement:
         change.after,
         toast=True,
         bell=change.after is Level.CRIT and change.is_rise,
+        key=change.key,
     )

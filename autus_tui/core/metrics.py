@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autus_tui.core.held import DEFAULT_HOLD
 from autus_tui.core.levels import Thresholds
 from autus_tui.core.units import format_value
 
@@ -46,6 +47,8 @@ class MetricSpec:
     several matches are an error."""
     query: str | None = None
     """A PromQL instant query, for a metric of a ``prometheus_query`` source."""
+    hold: int = DEFAULT_HOLD
+    """Polls a new level must hold before it is announced (``core.held``)."""
 
     def format(self, value: float | None) -> str:
         """The value for a pane, scaled to the unit (``core.units.format_value``)."""

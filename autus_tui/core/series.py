@@ -1,8 +1,11 @@
 """A metric's recent history, its staleness and its level over time.
 
 The level is derived, never stored: STALE when no good sample arrived within
-``stale_after`` (3 poll intervals), else the judgement of the last good value. A tracker
-remembers only which level it last announced, so that a change is reported once.
+``stale_after`` (3 poll intervals), else the judgement of the last good value. Which
+level changes are announced is ``core.held``'s rule: each poll's level is observed once
+(``record`` for a poll with a reading, ``observe`` for one without), and a change is
+reported once it held. ``feed`` is the one way polls reach trackers, for the recorder and
+the screen alike.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from autus_tui.core.held import HeldLevel, Pending, hold_rule
 from autus_tui.core.levels import Level, judge
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
@@ -50,13 +54,17 @@ class LevelChange:
 
 
 class MetricTracker:
-    def __init__(self, spec: MetricSpec, stale_after: timedelta) -> None:
+    def __init__(self, spec: MetricSpec, stale_after: timedelta, *, interval: float) -> None:
+        """``interval``: real seconds between polls (how many polls CRIT must hold)."""
         self.spec = spec
         self.stale_after = stale_after
         self.history: deque[tuple[datetime, float]] = deque(maxlen=HISTORY)
         self.problem: str | None = None
         """Why the latest reading was rejected; cleared by the next good one."""
-        self._announced: Level | None = None
+        self.held = HeldLevel(hold_rule(spec.hold, interval))
+        self.recorded_until: datetime | None = None
+        """Values up to this moment were read back from the file, not seen live here: a
+        pane shows them with their age until a fresh poll's value arrives."""
 
     @property
     def last(self) -> tuple[datetime, float] | None:
@@ -72,26 +80,30 @@ class MetricTracker:
         last = self.last
         return None if last is None else now - last[0]
 
+    def is_recorded(self) -> bool:
+        """The last value was read back at start, not polled since this process began."""
+        last, until = self.last, self.recorded_until
+        return last is not None and until is not None and last[0] <= until
+
+    def pending(self, now: datetime) -> Pending | None:
+        """The level a pane shows at ``now``, when it is not held yet (``WARN 1/3``)."""
+        return self.held.pending(self.level(now))
+
     def record(self, at: datetime, reading: Reading) -> LevelChange | None:
+        """One poll with a reading for this metric (a rejected one keeps the last value)."""
         if reading.value is not None:
             self.history.append((at, reading.value))
         self.problem = reading.problem
-        return self.refresh(at)
+        return self.observe(at)
 
-    def refresh(self, now: datetime) -> LevelChange | None:
-        """Announce a level change (including going STALE) once; else ``None``.
-
-        The very first level is announced only when it is WARN or CRIT: a calm start
-        is not news.
-        """
-        level = self.level(now)
-        if level is self._announced:
-            return None
-        before, self._announced = self._announced, level
-        if before is None and level in (Level.OK, Level.STALE):
+    def observe(self, at: datetime) -> LevelChange | None:
+        """One poll at ``at``: its level counts toward the held level (``core.held``);
+        the change when that is news, else ``None``."""
+        change = self.held.observe(self.level(at))
+        if change is None:
             return None
         value = self.last[1] if self.last else None
-        return LevelChange(self.spec.key, self.spec.label, before, level, value, now)
+        return LevelChange(self.spec.key, self.spec.label, change[0], change[1], value, at)
 
     def rate_per_min(self) -> float | None:
         """Per-minute increase of a cumulative counter over the last minute."""
@@ -119,7 +131,7 @@ def feed(trackers: Mapping[str, MetricTracker], result: PollResult) -> list[Leve
     for key, tracker in trackers.items():
         reading = result.readings.get(key)
         change = (tracker.record(result.at, reading) if reading is not None
-                  else tracker.refresh(result.at))
+                  else tracker.observe(result.at))
         if change is not None:
             changes.append(change)
     return changes

@@ -12,9 +12,10 @@ words (``alice declared #3 심각 서버 다운 → 즉시 재시작``, ``#3 L2 
 
 A change of the shared rehearsal clock is said (``bob set the rehearsal clock (60x)``,
 at the clock's new time): every attached process follows it, and the operators should
-know why their header jumped. Left out: ``metric.level`` — the level
-change it records is announced by this screen's dashboard from the same recorded poll,
-identically in every attached process, so showing both would say it twice.
+know why their header jumped. Left out: ``metric.level`` — the level change it records
+is announced by this screen's dashboard from the same recorded poll by the same rule
+(``core.held``), identically in every attached process, so showing both would say it
+twice.
 
 The line is outside text: the events pane shows it through ``ui.safe``.
 """

@@ -5,7 +5,9 @@ Polls reach the screen only through the database: the process holding the poller
 poll, and every attached process reads it back. ``PollFeed`` is the store-watcher reader
 doing so: its first read is the newest ``HISTORY`` polls (a new screen's sparklines),
 every later one the polls recorded since (``samples.polls_since``). Ids only grow, so
-nothing is read twice or skipped.
+nothing is read twice or skipped. The polling process draws its own poll when its
+recorder wrote it, before the file brings it back: ``take(poll_id)`` says whether to
+apply it (not already read) and moves the reader past it, so no poll is applied twice.
 
 ``read_pairing(store, me)`` is the other reader: who else is attached (presence rows seen
 within 6 s, this process left out) and who holds the poller lease (a lease past its
@@ -37,14 +39,17 @@ STOP_WAIT = 5.0
 
 
 class PollFeed:
-    """Store-watcher reader: the polls this screen has not applied yet, oldest first."""
+    """Store-watcher reader: the polls this screen has not applied yet, oldest first, as
+    ``(id, result)``. ``live_from``: the newest poll id when the feed was made (at the
+    process's start); polls up to it were recorded before, later ones are live."""
 
     def __init__(self, store: Store, history: int = HISTORY) -> None:
         self.store = store
         self.history = history
         self.last_id: int | None = None
+        self.live_from = samples.last_poll_id(store)
 
-    def __call__(self) -> list[PollResult]:
+    def __call__(self) -> list[tuple[int, PollResult]]:
         if self.last_id is None:
             rows = samples.latest_polls(self.store, self.history)
         else:
@@ -53,7 +58,16 @@ class PollFeed:
             self.last_id = rows[-1][0]
         elif self.last_id is None:
             self.last_id = 0
-        return [result for _id, result in rows]
+        return rows
+
+    def take(self, poll_id: int) -> bool:
+        """This process recorded poll ``poll_id``: apply it now (True), or it was read
+        already or the first read is still to come, which brings it (False). The reader
+        will not return it again after True."""
+        if self.last_id is None or poll_id <= self.last_id:
+            return False
+        self.last_id = poll_id
+        return True
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@
 store fails for good). Every ``renew_every`` (1 s) it tries to hold the database's
 poller lease (``store.lease``, TTL 3 s). While it holds it, a ``Poller`` polls the
 backend and each ``PollResult`` is written (``store.samples``) together with the level
-changes it causes (``metric.level`` events, computed by ``MetricTracker``s over the
-recorded polls) in one transaction that first checks the lease is still ours — so only
-the holder records, and a level change is recorded once, whoever is attached. When the
-lease is lost it stops polling; on a clean exit it releases the lease, so another
-process takes over at once (after a ``kill -9``: within TTL + 1 s).
+changes it causes (``metric.level`` events: ``core.held``'s rule, applied by
+``MetricTracker``s to the recorded polls, as every screen applies it) in one
+transaction that first checks the lease is still ours — so only the holder records,
+and a level change is recorded once, whoever is attached. When the lease is lost it
+stops polling; on a clean exit it releases the lease, so another process takes over at
+once (after a ``kill -9``: within TTL + 1 s).
 
 Every step (1 s) it also runs the escalation step (``services.escalation_firing.fire_due``:
 levels due fire once across all processes), and a ``Notifier`` task delivers the outbox,
@@ -19,7 +20,10 @@ bounded batch a minute.
 
 Every process attached to a file runs one: the control room (``role="ui"``) and
 ``autus-tui record`` (``role="recorder"``, headless, ``commands.record``). Screens render from
-the database (``samples.polls_since``), never from the poller directly.
+the database (``samples.polls_since``); the process that polls also hears of each poll
+it recorded the moment the write committed (``on_poll(poll_id, result)``), so it draws
+its own poll at once rather than after the file round trip, and skips that id when the
+file brings it back (``services.pairing.PollFeed.take``).
 
 Store calls run in worker threads (``asyncio.to_thread``): a write waiting for another
 process's lock never blocks the event loop. ``StoreBusy`` is waited out (the lease is
@@ -47,7 +51,7 @@ from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
-from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
+from autus_tui.core.series import HISTORY, LevelChange, MetricTracker, feed, stale_window
 from autus_tui.core.text import clean
 from autus_tui.services.escalation_firing import fire_due
 from autus_tui.services.notifier import Notifier
@@ -59,8 +63,9 @@ from autus_tui.store.store import Store, Transaction
 
 LEVEL_EVENT = "metric.level"
 FOLD_EVERY = 60.0
-PRIME_POLLS = 30
-"""Recorded polls that rebuild the metric levels (a takeover, the handover view)."""
+PRIME_POLLS = HISTORY
+"""Recorded polls that rebuild the metric levels (a takeover, the handover view): as many
+as a screen reads back at start, so both start from the same held levels."""
 _instances = itertools.count()
 log = logging.getLogger(__name__)
 
@@ -78,10 +83,11 @@ def stale_seconds(config: Config, clock: Clock) -> float:
 
 
 def recorded_trackers(
-    store: Store, metrics: Sequence[MetricSpec], stale_after: timedelta
+    store: Store, metrics: Sequence[MetricSpec], stale_after: timedelta, interval: float
 ) -> dict[str, MetricTracker]:
     """One tracker per metric, fed the latest recorded polls: the levels as recorded."""
-    trackers = {spec.key: MetricTracker(spec, stale_after) for spec in metrics}
+    trackers = {spec.key: MetricTracker(spec, stale_after, interval=interval)
+                for spec in metrics}
     for _id, result in samples.latest_polls(store, PRIME_POLLS):
         feed(trackers, result)
     return trackers
@@ -104,6 +110,7 @@ class Recorder:
         real: Callable[[], float] = time.time,
         on_status: Callable[[str], object] | None = None,
         retry_most: float = RETRY_MOST,
+        on_poll: Callable[[int, PollResult], object] | None = None,
     ) -> None:
         self.store, self.config, self.clock = store, config, clock
         self.operator = operator
@@ -112,6 +119,7 @@ class Recorder:
         self.ttl, self.renew_every, self.beat_every = ttl, renew_every, beat_every
         self.fold_every, self.keep, self.real = fold_every, keep, real
         self.on_status = on_status
+        self.on_poll = on_poll
         self.stale_after = stale_seconds(config, clock)
         self.polls_written = 0
         self.error: StoreError | None = None
@@ -277,7 +285,8 @@ class Recorder:
     def _prime_trackers(self) -> None:
         """Start from the recorded state, so a takeover does not announce it again."""
         self._trackers = recorded_trackers(self.store, self.config.metrics,
-                                           timedelta(seconds=self.stale_after))
+                                           timedelta(seconds=self.stale_after),
+                                           self.config.backend.interval)
 
     async def _deliver(self, result: PollResult) -> None:
         changes = feed(self._trackers, result)
@@ -290,17 +299,20 @@ class Recorder:
             self._fault = error
             self._lost.set()
             return
-        if written:
-            self.polls_written += 1
-        else:
+        if written is None:
             self._lost.set()  # the lease went elsewhere: the main loop stops polling
+            return
+        self.polls_written += 1
+        if self.on_poll is not None:
+            self.on_poll(written, result)
 
-    def _write(self, result: PollResult, changes: list[LevelChange]) -> bool:
+    def _write(self, result: PollResult, changes: list[LevelChange]) -> int | None:
+        """The poll's id once committed; ``None`` when the lease is no longer ours."""
         with self.store.write() as tx:
             if not leases.holds(tx.conn, leases.POLLER, self.holder, self.real()):
-                return False
-            record_poll(tx, result, changes, self.stale_after, self.holder)
-        return True
+                return None
+            poll_id = record_poll(tx, result, changes, self.stale_after, self.holder)
+        return poll_id
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -319,9 +331,10 @@ class Recorder:
 def record_poll(
     tx: Transaction, result: PollResult, changes: Sequence[LevelChange], stale_after: float,
     holder: str,
-) -> None:
-    """One poll and the level changes it caused (``metric.level`` events), in ``tx``."""
-    samples.insert_poll(tx.conn, result, stale_after)
+) -> int:
+    """One poll and the level changes it caused (``metric.level`` events), in ``tx``;
+    the poll's id."""
+    poll_id = samples.insert_poll(tx.conn, result, stale_after)
     for change in changes:
         tx.event("system", LEVEL_EVENT, change.key, {
             "label": change.label,
@@ -330,3 +343,4 @@ def record_poll(
             "value": change.value,
             "holder": holder,
         })
+    return poll_id

@@ -147,7 +147,8 @@ def handover_summary(
         slots.append(SlotOpen(window.slot.title, window.slot.at_text, state, items))
 
     if trackers is None:
-        trackers = recorded_trackers(store, metrics, stale_after)
+        # Only the levels at ``now`` are read here, not the held ones: any interval will do.
+        trackers = recorded_trackers(store, metrics, stale_after, interval=1.0)
     alerts = []
     for spec in metrics:
         tracker = trackers.get(spec.key)

@@ -48,8 +48,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported only when a migration runs: an up-to-date file needs none
+    import sqlite_utils
 
 APPLICATION_ID = 0x41555453  # "AUTS": marks the file as ours (PRAGMA application_id)
 
@@ -265,14 +267,17 @@ LATEST_VERSION = len(MIGRATIONS)
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the database to LATEST_VERSION; return the version it had before."""
-    db = sqlite_utils.Database(conn, execute_plugins=False)
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST_VERSION:
             raise SchemaTooNew(version)
-        for number in range(version, LATEST_VERSION):
-            MIGRATIONS[number](db)
+        if version < LATEST_VERSION:
+            import sqlite_utils
+
+            db = sqlite_utils.Database(conn, execute_plugins=False)
+            for number in range(version, LATEST_VERSION):
+                MIGRATIONS[number](db)
         if version < LATEST_VERSION:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")

@@ -31,9 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from autus_tui.core.clock import Clock, WallClock
 from autus_tui.core.marks import Mark
@@ -52,15 +50,24 @@ from autus_tui.store.errors import StoreReplaced
 from autus_tui.store.events import Event
 from autus_tui.store.file_guard import FileIdentity
 
+if TYPE_CHECKING:  # imported when first used: ~30 ms a start-up does not need
+    import sqlite_utils
+
 
 @dataclass
 class Transaction:
     """What a write sees: the connection inside ``BEGIN IMMEDIATE`` and its moment."""
 
     conn: sqlite3.Connection
-    db: sqlite_utils.Database
     at: datetime
     """Clock time of this write: every event of one transaction shares it."""
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection through sqlite-utils (made on demand)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     def event(
         self, operator: str, kind: str, subject: str = "",
@@ -84,9 +91,6 @@ class Store:
             self._writer.close()
             release(self.path)
             raise
-        # Built once: sqlite-utils runs PRAGMAs as it wraps a connection, which has no place
-        # in every recorded poll's transaction.
-        self._db = sqlite_utils.Database(self._writer, execute_plugins=False)
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
         self._closed = False
@@ -149,7 +153,7 @@ class Store:
             except sqlite3.DatabaseError as error:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
-                yield Transaction(conn, self._db, self.clock.now())
+                yield Transaction(conn, self.clock.now())
                 self._file.check()  # never commit into a file the path no longer names
                 conn.execute("COMMIT")
             except BaseException as error:

@@ -1,21 +1,30 @@
 """``ControlRoom``: the Textual app of the launch-day control room.
 
 State changes in exactly three places, all on the app's message loop:
-- ``apply_poll(result)``: a poll's outcome. Polls reach it only from the database:
-  the store watcher's ``PollFeed`` reader hands over what was recorded since the last
-  look (the first look: the newest polls, filling the sparklines quietly). Tests may call
-  it directly, so tests and live share one path.
+- ``apply_poll(result)``: a poll's outcome. Polls reach it from the database: the
+  store watcher's ``PollFeed`` reader hands over what was recorded since the last look
+  (the first look: the newest polls; those recorded before this process began fill the
+  sparklines quietly and show as recorded, with their age). The process that polls
+  also draws each of its own polls the moment its recorder committed it
+  (``on_poll_recorded``), and the feed skips that id. Tests may call it directly, so
+  tests and live share one path.
 - ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
 - ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
   polls go to ``apply_poll``, new events to the events pane, an open timeline or
   handover view reloads.
 
-Polling. With a store (and ``poll=True``) the app runs a ``Recorder`` (``services.pairing``)
-as a task: it holds the database's poller lease when it can — one poller per database,
-whichever process — writes each poll, and beats this process's presence. The backend
-is never polled for the screen directly, so two processes on one file show the same
-numbers and the backend is polled once. Without a store nothing is polled.
+Polling. With a store (and ``poll=True``) the app runs a ``Recorder``
+(``services.pairing``) as a task from the app's Load, before the first frame: it holds
+the database's poller lease when it can — one poller per database, whichever
+process — writes each poll, and beats this process's presence. The backend
+is never polled for the screen apart from the recorder, so two processes on one file
+show the same numbers and the backend is polled once. Without a store nothing is polled.
+
+Announcements (events pane, toasts, bell) of level changes follow ``core.held``'s rule
+(the same the recorder records and the report shows); toasts go through ``ui.toasts``
+(never over an open screen, one per metric). The terminal driver survives a hang-up
+(``ui.terminal_driver``); signals are turned into ``exit()`` by ``commands.terminal``.
 
 Widgets are told to show state; each repaints only what changed (bytes over SSH).
 Widgets never write: they post intents (``ui.intents``) and the app's one
@@ -39,6 +48,7 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.driver import Driver
 from textual.screen import Screen
 
 from autus_tui.core.checklist_view import ChecklistModel
@@ -66,13 +76,15 @@ from autus_tui.ui.event_news import announcements
 from autus_tui.ui.exports import ExportDone, export_report
 from autus_tui.ui.incident_actions import IncidentKeys
 from autus_tui.ui.intents import Intent, IntentDone, WriteNote
-from autus_tui.ui.messages import PollerStopped
+from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.navigation import show_installed
 from autus_tui.ui.rollback_room import RollbackRoom
 from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_watch import StoreChanged, StoreWatcher
+from autus_tui.ui.terminal_driver import safe_driver
+from autus_tui.ui.toasts import Toaster
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History
 from autus_tui.ui.widgets.checklist.parts import ItemList
 from autus_tui.ui.widgets.events_pane import EventsPane
@@ -148,7 +160,8 @@ class ControlRoom(IncidentKeys, App[int]):
         self.poll = poll
         self.host_reader = host_reader
         self.stale_after = stale_after(config, clock.speed)
-        self.dashboard = Dashboard(config.metrics, self.stale_after)
+        self.dashboard = Dashboard(config.metrics, self.stale_after,
+                                   interval=config.backend.interval)
         self.zone = config.launch.zone
         self.store = store
         if runbook is None:
@@ -169,20 +182,25 @@ class ControlRoom(IncidentKeys, App[int]):
         self.rollback = RollbackRoom(self, self.controller, clock, self.zone, config.operator,
                                      config, self.rehearsal)
         self.incident_strip = self.setup_incidents()
-        self.recorder = (Recorder(store, config, clock, config.operator, role="ui")
+        self.recorder = (Recorder(store, config, clock, config.operator, role="ui",
+                                  on_poll=lambda poll_id, result: self.post_message(
+                                      PollRecorded(poll_id, result)))
                          if store is not None and poll else None)
         self._recorder_task: RecorderTask | None = None
         self.watcher: StoreWatcher | None = None
+        self.poll_feed: PollFeed | None = None
         if store is not None:
+            self.poll_feed = PollFeed(store)
             recorder = self.recorder
             # Polls last: if an earlier reader fails, no poll is taken from the feed and lost.
             self.watcher = StoreWatcher(store, self.post_message, {
                 "marks": store.marks,
                 "pairing": lambda: read_pairing(store, recorder),
                 "rollback": lambda: current_run(store),
-                "polls": PollFeed(store),
+                "polls": self.poll_feed,
             })
         self._marks_shown: dict[str, Mark] | None = None
+        self.toaster = Toaster(self)
         self._db_error_shown: str | None = None
         self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
@@ -194,6 +212,10 @@ class ControlRoom(IncidentKeys, App[int]):
                 self.panes.append(GroupPane(pane, trackers, id=_css_id(pane_id)))
             else:
                 self.panes.append(MetricPane(trackers[0], id=_css_id(pane_id)))
+
+    def get_driver_class(self) -> type[Driver]:
+        # A terminal that hangs up must end the app, not block it (ui.terminal_driver).
+        return safe_driver(super().get_driver_class())
 
     # -- layout ------------------------------------------------------------------------
 
@@ -215,6 +237,7 @@ class ControlRoom(IncidentKeys, App[int]):
 
     def on_mount(self) -> None:
         self._layout_ready = True
+        self.toaster.watch_screens()
         self._apply_size(self.size.width, self.size.height)
         self.tick()
         if self.watcher is not None:
@@ -224,6 +247,11 @@ class ControlRoom(IncidentKeys, App[int]):
         if note is not None and self.store is not None:
             self._announce([Announcement(self.clock.now(), note)])
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
+
+    def on_load(self) -> None:
+        # The recorder starts before the screen is built: its lease, the first poll's
+        # request and its write run while Textual lays out the first frame, so the first
+        # live value follows that frame closely (its poll is drawn by on_poll_recorded).
         if self.recorder is not None:
             self._recorder_task = RecorderTask(
                 self.recorder, lambda reason: self.post_message(PollerStopped(reason)))
@@ -254,10 +282,11 @@ class ControlRoom(IncidentKeys, App[int]):
 
     def apply_polls(self, results: Sequence[PollResult], *, announce: bool = True) -> None:
         """Polls in order, one repaint; ``announce=False``: history, not news (start-up)."""
-        for result in results:
-            news = self.dashboard.apply(result)
-            if announce:
-                self._announce(news)
+        if announce:
+            for result in results:
+                self._announce(self.dashboard.apply(result))
+        else:
+            self.dashboard.prime(results)
         if results:
             self._show_panes()
             # The host line joins the polled values' frame: Textual re-renders every widget
@@ -272,7 +301,6 @@ class ControlRoom(IncidentKeys, App[int]):
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
         self.incident_strip.tick(now)
-        self._announce(self.dashboard.tick(now))
         self._follow_clock()
         self._recheck_pairing()
         self._show_panes()
@@ -327,6 +355,14 @@ class ControlRoom(IncidentKeys, App[int]):
         self._announce([Announcement(self.clock.now(), message.reason, Level.STALE,
                                      toast=True)])
 
+    def on_poll_recorded(self, message: PollRecorded) -> None:
+        # Our own poll, drawn the moment it is committed (not after the file round trip
+        # and the watcher's next look); the feed then skips it. A poll committed before
+        # the watcher's first read comes with that read instead (as live: PollFeed).
+        if self.is_running and self.poll_feed is not None and self.poll_feed.take(
+                message.poll_id):
+            self.apply_poll(message.result)
+
     def on_store_changed(self, message: StoreChanged) -> None:
         if not self.is_running:
             return  # shutting down: the screens are gone, a late read has nowhere to go
@@ -346,13 +382,23 @@ class ControlRoom(IncidentKeys, App[int]):
             self._show_pairing(pairing)
         if "rollback" in state:
             self.rollback.show_state(state["rollback"], first=message.first)
-        self.apply_polls(state.get("polls") or [], announce=not message.first)
+        self._apply_read_polls(state.get("polls") or [])
         self._announce(announcements(message.events, self.runbook, self.incident_strip.about))
         self.incident_strip.store_changed(message.events, first=message.first)
         screen = self.screen
         if isinstance(screen, HandoverScreen) or (message.events
                                                   and isinstance(screen, TimelineScreen)):
             screen.reload()
+
+    def _apply_read_polls(self, polls: Sequence[tuple[int, PollResult]]) -> None:
+        """Polls read from the file: those recorded before this process began (the first
+        read: the sparklines' history) build state quietly and show as recorded; later
+        ones are live news."""
+        live_from = self.poll_feed.live_from if self.poll_feed is not None else 0
+        recorded = [result for poll_id, result in polls if poll_id <= live_from]
+        if recorded:
+            self.apply_polls(recorded, announce=False)
+        self.apply_polls([result for poll_id, result in polls if poll_id > live_from])
 
     @on(Intent)
     def act(self, intent: Intent) -> None:
@@ -490,7 +536,7 @@ class ControlRoom(IncidentKeys, App[int]):
         for item in news:
             events_pane.add(item.at, item.text, item.level)
             if item.toast:
-                safe.toast(self, item.text, severity=SEVERITY.get(item.level, "information"))
+                self.toaster.show(item.text, SEVERITY.get(item.level, "information"), item.key)
             if item.bell:
                 self.bell()
 

@@ -83,6 +83,18 @@ def level_word(level: Level, width: int = 0) -> Content:
     return word.pad_right(max(0, width - word.cell_length))
 
 
+PENDING_STYLES = {
+    Level.OK: "bold $success", Level.WARN: "bold $warning", Level.CRIT: "bold $error",
+    Level.STALE: "dim italic",
+}
+
+
+def pending_word(level: Level) -> Content:
+    """A level on screen that is not held yet (``core.held``): ``WARN?``, not reversed, so
+    it reads apart from a held ``WARN`` in any number of colours."""
+    return Content.styled(f" {level.value}? ", PENDING_STYLES[level])
+
+
 def health_word(status: str) -> Content:
     style = HEALTH_STYLES.get(status, HEALTH_STYLES["unknown"])
     return Content.styled(f" {clean_text(status, 12).upper()} ", style)

@@ -1,8 +1,9 @@
 """A pane for metrics that share a group (the seed's "Gate Events": OBSERVE/RING/LOCK).
 
-A title row with the group's worst level (and, when STALE, how old the newest value
-is), then one row per metric: its count and, for cumulative counters, its per-minute
-rate over the last minute.
+A title row with the group's worst level (``WARN?`` while that level is not held yet,
+``core.held``; and, when STALE or read back from the file at start, how old the newest
+value is), then one row per metric: its count and, for cumulative counters, its
+per-minute rate over the last minute.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from autus_tui.core.levels import Level
 from autus_tui.core.series import MetricTracker, format_age
 from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
-from autus_tui.ui.widgets.metrics.metric_pane import BAD_VALUE_STYLE, STALE_VALUE_STYLE
+from autus_tui.ui.widgets.metrics.metric_pane import (
+    BAD_VALUE_STYLE,
+    RECORDED_VALUE_STYLE,
+    STALE_VALUE_STYLE,
+)
 
 
 class GroupPane(Vertical, can_focus=True):
@@ -54,12 +59,18 @@ class GroupPane(Vertical, can_focus=True):
                 rate.show(safe.plain("—"))
             else:
                 rate.show(safe.plain(f"+{per_min:,.0f}/min"))
-        self.level.show(safe.level_word(level))
+        worst = [tracker for tracker, seen in zip(self.trackers, levels, strict=True)
+                 if seen is level]
+        pending = any(tracker.pending(now) is not None for tracker in worst)
+        self.level.show(safe.pending_word(level) if pending else safe.level_word(level))
         self.set_class(level is Level.STALE, "-stale")
-        if level is Level.STALE:
+        recorded = all(tracker.is_recorded() for tracker in self.trackers)
+        if level is Level.STALE or recorded:
             ages = [tracker.age(now) for tracker in self.trackers]
             known = [age for age in ages if age is not None]
-            self.age.show(safe.styled(format_age(min(known) if known else None), "italic"))
+            age = format_age(min(known) if known else None)
+            self.age.show(safe.styled(f"recorded {age}" if recorded and level is not
+                                      Level.STALE else age, "italic"))
         else:
             self.age.show(safe.plain(""))
 
@@ -71,4 +82,6 @@ def _count(tracker: MetricTracker, level: Level) -> safe.Content:
     if last is None:
         return safe.plain("—")
     text = tracker.spec.format(last[1])
-    return safe.styled(text, STALE_VALUE_STYLE) if level is Level.STALE else safe.plain(text)
+    if level is Level.STALE:
+        return safe.styled(text, STALE_VALUE_STYLE)
+    return safe.styled(text, RECORDED_VALUE_STYLE) if tracker.is_recorded() else safe.plain(text)

@@ -4,6 +4,12 @@ Two lines in the compact (80x24) layout; bordered with a third line in the wide 
 (CSS decides). When the metric is STALE its last value is dimmed and the note says how
 old it is ("STALE · last 12s ago"); a rejected reading shows "bad value" (the reason
 goes to the events pane, from the dashboard).
+
+The level shown is the latest poll's, at once. While a change is not held yet
+(``core.held``) the word carries a question mark, not reversed (`` WARN? ``), and the
+note says how far it is and what is held ("WARN 1/3 · held OK"). A value read back from
+the file at start, before any fresh poll, is dimmed with its age ("recorded · 4s ago"):
+never shown as live.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ def stale_age(tracker: MetricTracker, now: datetime) -> str:
 
 BAD_VALUE_STYLE = "bold $warning"
 STALE_VALUE_STYLE = "dim strike"
+RECORDED_VALUE_STYLE = "dim"
 
 
 class MetricPane(Vertical, can_focus=True):
@@ -62,14 +69,22 @@ class MetricPane(Vertical, can_focus=True):
             value = safe.plain("—")
         elif level is Level.STALE:
             value = safe.styled(spec.format(last[1]), STALE_VALUE_STYLE)
+        elif tracker.is_recorded():
+            value = safe.styled(spec.format(last[1]), RECORDED_VALUE_STYLE)
         else:
             value = safe.plain(spec.format(last[1]))
         self.value.show(value)
-        self.level.show(safe.level_word(level))
+        pending = tracker.pending(now)
+        self.level.show(safe.pending_word(level) if pending else safe.level_word(level))
         self.set_class(level is Level.STALE, "-stale")
         self.spark.show(safe.plain(spark(tracker.values(), self.spark.size.width)))
         if level is Level.STALE:
             note = safe.styled(f"STALE · {stale_age(tracker, now)}", "italic")
+        elif tracker.is_recorded():
+            note = safe.styled(f"recorded · {format_age(tracker.age(now))}", "italic")
+        elif pending is not None:
+            held = tracker.held.held
+            note = safe.plain(f"{pending} · held {held.value if held else '—'}")
         else:
             note = self.rule
         self.note.show(note)
