@@ -6,7 +6,8 @@ State changes in exactly three places, all on the app's message loop:
   look (the first look: the newest polls, filling the sparklines quietly). Tests may call
   it directly, so tests and live share one path.
 - ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
-- ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
+- ``on_store_changed``: the store watcher saw a commit (anyone's; it reads in a worker
+  thread and hands over a typed ``services.snapshot.StoreSnapshot``): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
   polls go to ``apply_poll``, new events to the events pane, an open timeline or
   handover view reloads.
@@ -49,7 +50,7 @@ from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.event_text import event_line
 from autus_tui.services.package_files import data_folder
-from autus_tui.services.pairing import Pairing, PollFeed, RecorderTask, read_pairing
+from autus_tui.services.pairing import PollFeed, RecorderTask, read_pairing
 from autus_tui.services.recorder import Recorder
 from autus_tui.store import Store
 from autus_tui.ui import safe
@@ -150,12 +151,9 @@ class ControlRoom(App[int]):
         self.watcher: StoreWatcher | None = None
         if store is not None:
             recorder = self.recorder
-            # Polls last: if an earlier reader fails, no poll is taken from the feed and lost.
-            self.watcher = StoreWatcher(store, self.post_message, {
-                "marks": store.marks,
-                "pairing": lambda: read_pairing(store, recorder),
-                "polls": PollFeed(store),
-            })
+            self.watcher = StoreWatcher(store, self.post_message,
+                                        pairing=lambda: read_pairing(store, recorder),
+                                        polls=PollFeed(store))
         self._marks_shown: dict[str, Mark] | None = None
         self._host_read_at = -math.inf
         self.panes: list[MetricPane | GroupPane] = []
@@ -257,17 +255,17 @@ class ControlRoom(App[int]):
             self._announce([Announcement(self.clock.now(), f"database: {message.error}",
                                          Level.STALE, toast=True)])
             return
-        state = message.state
-        marks = state.get("marks")
-        if marks is not None and (message.first or marks != self._marks_shown):
+        snapshot = message.snapshot
+        marks = dict(snapshot.marks)
+        if message.first or marks != self._marks_shown:
             self._marks_shown = marks
             self.checklist.show_marks(marks, first=message.first)
-        pairing = state.get("pairing")
-        if isinstance(pairing, Pairing):
+        pairing = snapshot.pairing
+        if pairing is not None:
             self.query_one(ControlHeader).show_pairing(
                 pairing.others, pairing.poller, pairing.polling_here,
                 known=pairing.poller is not None or self.recorder is not None)
-        self.apply_polls(state.get("polls") or [], announce=not message.first)
+        self.apply_polls(snapshot.polls, announce=not message.first)
         news = [Announcement(event.at, line) for event in message.events
                 if (line := event_line(event, self.runbook)) is not None]
         self._announce(news)
