@@ -5,7 +5,8 @@ State changes in exactly three places, all on the app's message loop:
   the store watcher's ``PollFeed`` reader hands over what was recorded since the last
   look (the first look: the newest polls, filling the sparklines quietly). Tests may call
   it directly, so tests and live share one path.
-- ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
+- ``tick()``: every ``tick_seconds`` (1 s; ``None``: never — a test calls it), time
+  passes (staleness ages, the clock, the host pane).
 - ``on_store_changed``: the store watcher saw a commit (anyone's; it reads in a worker
   thread and hands over a typed ``services.snapshot.StoreSnapshot``): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
@@ -37,6 +38,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 
 from autus_tui.core.checklist_view import ChecklistModel
 from autus_tui.core.clock import Clock
@@ -122,6 +124,7 @@ class ControlRoom(App[int]):
         host_reader: HostReader | None = default_host_reader,
         store: Store | None = None,
         runbook: Runbook | None = None,
+        tick_seconds: float | None = TICK_SECONDS,
     ) -> None:
         super().__init__()
         self.config = config
@@ -133,6 +136,8 @@ class ControlRoom(App[int]):
         self.dashboard = Dashboard(config.metrics, self.stale_after)
         self.zone = config.launch.zone
         self.store = store
+        self.tick_seconds = tick_seconds
+        self._tick_timer: Timer | None = None
         if runbook is None:
             from autus_tui.services.runbook_files import load_runbooks
 
@@ -189,7 +194,8 @@ class ControlRoom(App[int]):
         if self.watcher is not None:
             self.watcher.start(self)
         self.checklist.focus_items()
-        self.set_interval(TICK_SECONDS, self.tick, name="tick")
+        if self.tick_seconds is not None:
+            self._tick_timer = self.set_interval(self.tick_seconds, self.tick, name="tick")
         if self.recorder is not None:
             self._recorder_task = RecorderTask(
                 self.recorder, lambda reason: self.post_message(PollerStopped(reason)))
@@ -234,6 +240,8 @@ class ControlRoom(App[int]):
 
     def tick(self) -> None:
         """Once a second: the clock, staleness ages; the host pane if no poll brought it."""
+        if not self.is_running:
+            return  # quitting: the screens close before the app's timers stop
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
@@ -285,10 +293,14 @@ class ControlRoom(App[int]):
             self.watcher.check_now()
 
     def on_intent_done(self, message: IntentDone) -> None:
+        if not self.is_running:
+            return
         if isinstance(message.intent, WriteNote) and message.error:
             safe.toast(self, f"note {message.error}", severity="error", timeout=10)
 
     def on_export_done(self, message: ExportDone) -> None:
+        if not self.is_running:
+            return  # quitting: no screen to toast on
         what = EXPORT_WORDS.get(message.label, message.label)
         if message.error:
             safe.toast(self, message.error, severity="error", timeout=10)
@@ -296,6 +308,10 @@ class ControlRoom(App[int]):
             safe.toast(self, f"{what} written to {message.path}", timeout=10)
 
     async def on_unmount(self) -> None:
+        # Timers first: the wait for the recorder below may take seconds, and the screens
+        # are gone by now (every handler also returns early once the app stops running).
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()
         if self._recorder_task is not None:
@@ -372,6 +388,8 @@ class ControlRoom(App[int]):
     # -- rendering ----------------------------------------------------------------------
 
     def _show_panes(self) -> None:
+        if not self.is_running:
+            return  # a layout callback late at exit: the panes are gone
         now = self.clock.now()
         for pane in self.panes:
             pane.show_state(now)
