@@ -4,14 +4,14 @@ Waiting. Tests never sleep a fixed time to let something happen: they wait for t
 condition with ``wait_until(pilot, predicate)`` (bounded by ``WAIT`` seconds, generous
 for a loaded 2-core CI machine; a pass never waits longer than the condition takes).
 A negative assertion ("nothing changed", "no toast") is made only once the work is known
-to be done: after ``Room.settle(pilot)`` (every worker finished, the database looked at
+to be done: after ``settle(pilot)`` (every worker finished, the database looked at
 afresh, the messages handled), never after a sleep.
 
 The control room. ``control_room(...)`` makes a ``ControlRoom`` on a fixed clock
-(09:03:00 KST on launch day unless ``at=``), no polling, a fixed host sample, and no
-wall-clock tick (``tick_seconds=None``): a test moves ``room.clock`` and calls
-``room.app.tick()`` itself. With ``db=`` (a name in ``tmp_path`` or a path) it opens a
-real SQLite Store, closed after the test.
+(09:03:00 KST on launch day unless ``at=`` or ``clock=``), no polling, a fixed host
+sample, and no wall-clock tick (``tick_seconds=None``): a test moves ``room.clock`` and
+calls ``room.app.tick()`` itself. ``db`` (default ``"day.db"``: a name in ``tmp_path``, or
+a path; ``None``: no database) is a real SQLite Store, closed after the test.
 """
 
 from __future__ import annotations
@@ -63,28 +63,31 @@ async def wait_until(pilot: Pilot[Any] | None, predicate: Callable[[], bool],
             await asyncio.sleep(STEP)
 
 
+async def settle(pilot: Pilot[Any]) -> None:
+    """Until the work started so far is done and shown: every worker (writes, exports,
+    looks at the database) finished, then a look at the database begun after that
+    finished, and the messages all of it posted handled. Make negative assertions after
+    this ("nothing was written", "no toast"), never after a sleep."""
+    app = pilot.app
+    assert await wait_until(pilot, lambda: all(w.is_finished for w in app.workers)), \
+        "workers still running"
+    await pilot.pause()  # their messages handled: one's own write asks for a look
+    watcher = getattr(app, "watcher", None)
+    if watcher is not None:
+        seen = watcher.checks
+        watcher.check_now()
+        # A look that was running at `seen` may have begun before; the next one did not.
+        assert await wait_until(pilot, lambda: watcher.checks >= seen + 2), \
+            "the store watcher did not look again"
+    await pilot.pause()
+
+
 @dataclass
 class Room:
     app: ControlRoom
     store: Store | None
     clock: Clock
 
-    async def settle(self, pilot: Pilot[Any]) -> None:
-        """Until the work started so far is done and shown: every worker (writes,
-        exports, looks at the database) finished, then a look at the database begun
-        after that finished, and the messages all of it posted handled."""
-        app = self.app
-        assert await wait_until(pilot, lambda: all(w.is_finished for w in app.workers)), \
-            "workers still running"
-        await pilot.pause()  # WriteDone handled: one's own write asks for a look
-        watcher = app.watcher
-        if watcher is not None:
-            seen = watcher.checks
-            watcher.check_now()
-            # A look that was running at `seen` may have begun before; the next did not.
-            assert await wait_until(pilot, lambda: watcher.checks >= seen + 2), \
-                "the store watcher did not look again"
-        await pilot.pause()
 
 
 @pytest.fixture
@@ -94,15 +97,16 @@ def control_room(tmp_path: Path) -> Iterator[Callable[..., Room]]:
     def make(db: str | Path | None = "day.db", *, operator: str = "kim",
              at: datetime = START, clock: Clock | None = None, config: Config | None = None,
              rehearsal: bool = True, poll: bool = False, runbook: Runbook | None = None,
-             host: HostSample = HOST, tick_seconds: float | None = None) -> Room:
+             host_reader: Callable[[], HostSample] | None = lambda: HOST,
+             tick_seconds: float | None = None, cls: type[ControlRoom] = ControlRoom) -> Room:
         clock = clock or FixedClock(at)
         store = None
         if db is not None:
             store = Store(tmp_path / db, clock)  # an absolute path stays as given
             stores.append(store)
-        app = ControlRoom(config or Config(operator=operator), clock, rehearsal=rehearsal,
-                          poll=poll, host_reader=lambda: host, store=store, runbook=runbook,
-                          tick_seconds=tick_seconds)
+        app = cls(config or Config(operator=operator), clock, rehearsal=rehearsal, poll=poll,
+                  host_reader=host_reader, store=store, runbook=runbook,
+                  tick_seconds=tick_seconds)
         return Room(app, store, clock)
 
     yield make

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Room
+from conftest import Room, settle
 
 from autus_tui.core.config import BackendConfig, Config
 from autus_tui.services.snapshot import EMPTY
@@ -27,7 +27,7 @@ async def test_late_timers_and_messages_after_quit_do_nothing(
     room = control_room()
     app = room.app
     async with app.run_test(size=(80, 24)) as pilot:
-        await room.settle(pilot)
+        await settle(pilot)
     assert not app.is_running
     app.tick()  # a tick that was already due
     app.on_store_changed(StoreChanged(EMPTY))
