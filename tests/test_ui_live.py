@@ -25,6 +25,7 @@ from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
+pytestmark = pytest.mark.slow  # a real backend, the wall clock, seconds of real time
 LAUNCH = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 KST
 
 

@@ -74,6 +74,7 @@ def shown(app: ControlRoom, key: str) -> str:
     return f"{pane.value.text} {pane.level.text.strip()}"
 
 
+@pytest.mark.slow
 async def test_one_poller_both_screens_show_the_same_numbers(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
@@ -97,6 +98,7 @@ async def test_one_poller_both_screens_show_the_same_numbers(pair: Pair) -> None
         assert alice.recorder.polls_written > 0 and bob.recorder.polls_written == 0
 
 
+@pytest.mark.slow
 async def test_a_tick_in_one_shows_in_the_other(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
@@ -116,6 +118,7 @@ async def test_a_tick_in_one_shows_in_the_other(pair: Pair) -> None:
         assert mark is not None and mark.state is ItemState.NA and mark.operator == "bob"
 
 
+@pytest.mark.slow
 async def test_presence_shows_the_other_and_drops_them_when_they_leave(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     async with alice.run_test(size=(80, 24)) as pa:
@@ -129,6 +132,7 @@ async def test_presence_shows_the_other_and_drops_them_when_they_leave(pair: Pai
         assert await wait_until(pa, lambda: header(alice).operator.text == "alice")
 
 
+@pytest.mark.slow
 async def test_the_poller_leaving_hands_polling_to_the_other(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     alice_run = alice.run_test(size=(80, 24))
@@ -153,6 +157,7 @@ async def test_the_poller_leaving_hands_polling_to_the_other(pair: Pair) -> None
             await alice_run.__aexit__(None, None, None)
 
 
+@pytest.mark.slow
 async def test_a_note_and_a_take_over_in_one_show_in_the_other(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     async with alice.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
