@@ -20,6 +20,7 @@ from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.checklist.panel import ItemList
 from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
+from autus_tui.ui.widgets.header import ControlHeader
 from autus_tui.ui.widgets.metrics.group_pane import GroupPane
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
@@ -170,6 +171,33 @@ async def test_header_shows_launch_time_mode_and_operator(control_room: Rooms) -
         first_line = screen_text(app).splitlines()[0]
         assert "09:03:00 KST" in first_line
         assert "REHEARSAL" in first_line and "kim" in first_line
+
+
+async def test_the_wide_panes_show_whole_values(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.apply_poll(calm(clock.now(), avg_response=Reading(2370),
+                            afterimage_rate=Reading(None, "not a number")))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Afterimage Rate bad value" in text and "Avg Response     2,370 ms" in text
+        assert "…" not in text.splitlines()[0]
+
+
+async def test_the_wide_header_shortens_its_title_rather_than_cut_it(
+    control_room: Rooms,
+) -> None:
+    app = no_database(control_room, operator="김민수").app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "AUTUS v1.0 control room   operator 김민수" in screen_text(app).splitlines()[0]
+        # Pairing news takes room from the title: a shorter form, never a cut one.
+        app.query_one(ControlHeader).show_pairing((), None, False)
+        assert await wait_until(pilot, lambda: "no poller" in screen_text(app))
+        top = screen_text(app).splitlines()[0]
+        assert "…" not in top and "control" not in top, top
+        assert "REHEARSAL  AUTUS v1.0 " in top and " operator 김민수 no poller" in top
 
 
 async def test_korean_operator_lines_up(control_room: Rooms) -> None:

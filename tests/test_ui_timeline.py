@@ -67,6 +67,9 @@ async def test_midnight_boundary_moves_to_the_24_00_slot(control_room: Rooms) ->
         top = header(app)
         assert "00:00:00 KST" in top and "T+15:00:00" in top
         assert "slot 자정 · next D+1 아침 D+1 09:00 in 09:00:00" in top
+        # A longer slot leaves the title less room: a shorter title, never one cut into
+        # the operator ("AUTUS v1.0 control …operator").
+        assert "…" not in top and " operator kim" in top and "AUTUS v1.0" in top
         heading = app.query_one(ChecklistPanel).heading
         assert heading.text.startswith("24:00 자정")
         assert "18:00 저녁 OVERDUE 0/3" in screen_text(app)
