@@ -73,7 +73,7 @@ async def settle(pilot: Pilot[Any]) -> None:
         "workers still running"
     await pilot.pause()  # their messages handled: one's own write asks for a look
     watcher = getattr(app, "watcher", None)
-    if watcher is not None:
+    if watcher is not None and not watcher.stopped:
         seen = watcher.checks
         watcher.check_now()
         # A look that was running at `seen` may have begun before; the next one did not.

@@ -98,6 +98,10 @@ class StoreWatcher:
             self._timer.stop()
             self._timer = None
 
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
     def check_now(self) -> None:
         """Look once more, off the UI thread (call on the UI thread)."""
         if self._stopped or self._app is None or not self._app.is_running:
