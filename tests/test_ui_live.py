@@ -9,6 +9,7 @@ tick runs as it does live. Every wait is on a condition, bounded generously.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -69,10 +70,12 @@ async def test_spike_moves_a_pane_ok_warn_crit_and_back(live: Live) -> None:
         assert "WARN" in screen_text(app)
         live.at(6)  # about 7 %
         assert await wait_until(pilot, lambda: level(app, "error_rate") == "CRIT")
-        assert "Error Rate WARN → CRIT" in app.events_text
+        # Announced as it happened. (On a loaded machine a value may go STALE between two
+        # polls first — 0.6 s at this pace — and the change then reads "STALE → CRIT".)
+        assert re.search(r"Error Rate (WARN|STALE) → CRIT", app.events_text)
         live.at(12)
         assert await wait_until(pilot, lambda: level(app, "error_rate") == "OK")
-        assert "Error Rate CRIT → OK" in app.events_text
+        assert re.search(r"Error Rate (CRIT|STALE) → OK", app.events_text)
 
 
 async def test_outage_goes_stale_with_an_age_and_recovers(live: Live) -> None:
@@ -83,7 +86,9 @@ async def test_outage_goes_stale_with_an_age_and_recovers(live: Live) -> None:
         assert await wait_until(pilot, lambda: level(app, "avg_response") == "STALE")
         note = app.query_one("#pane-avg_response", MetricPane).note.text
         assert note.startswith("STALE · last ") and note.endswith("s ago")
-        assert "backend error: " in app.events_text and "503" in app.events_text
+        # (Late polls may make it STALE before the failed one is shown: wait for it.)
+        assert await wait_until(pilot, lambda: "backend error: " in app.events_text)
+        assert "503" in app.events_text
         live.backend.fault = None
         assert await wait_until(pilot, lambda: level(app, "avg_response") == "OK")
         assert await wait_until(pilot, lambda: "backend recovered" in app.events_text)
@@ -95,7 +100,7 @@ async def test_stopped_backend_goes_stale_and_says_why(live: Live) -> None:
         assert await wait_until(pilot, lambda: level(app, "active_users") == "OK")
         await live.backend.stop()
         assert await wait_until(pilot, lambda: level(app, "active_users") == "STALE")
-        assert "backend error" in app.events_text
+        assert await wait_until(pilot, lambda: "backend error" in app.events_text)
 
 
 async def test_slow_backend_does_not_freeze_keys(live: Live) -> None:
