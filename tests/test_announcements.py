@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from conftest import wait_until
 
 from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, Config
@@ -30,7 +31,6 @@ from autus_tui.services.runbook_files import load_runbooks
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.screens.help import HelpScreen
-from autus_tui.ui.testing import wait_until
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 INTERVAL = 0.2

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from autus_tui.store import Store
 
 RUN = """
@@ -31,6 +33,7 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE, text=True, env=_environment(tmp_path), start_new_session=True)
 
 
+@pytest.mark.slow
 def test_check_report_and_record_never_import_textual(tmp_path: Path) -> None:
     db = str(tmp_path / "launch.db")
     record = _start(tmp_path, "record", "--db", db, "--backend", "http://127.0.0.1:9",
@@ -77,6 +80,7 @@ def test_a_reader_that_leaves_early_is_not_a_traceback(tmp_path: Path) -> None:
 NOBODY = "~no-such-user-autus"
 
 
+@pytest.mark.slow
 def test_a_path_naming_an_unknown_users_home_is_one_line_for_every_subcommand(
     tmp_path: Path,
 ) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import wait_until
 
 from autus_tui.core.config import Config, LaunchConfig
 from autus_tui.core.observations import HostSample
@@ -26,7 +27,7 @@ from autus_tui.services.launch_day import stored_launch_date
 from autus_tui.services.session import open_store
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock, samples
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.header import ControlHeader
 
 KST = ZoneInfo("Asia/Seoul")

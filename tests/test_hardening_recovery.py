@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 
 from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, Config
@@ -26,7 +27,7 @@ from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store
 from autus_tui.store import lease as leases
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.header import ControlHeader
 
 

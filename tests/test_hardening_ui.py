@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import wait_until
+
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
 from autus_tui.core.observations import HostSample
@@ -17,7 +19,7 @@ from autus_tui.core.runbook import ItemState
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.screens.timeline import TimelineScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST, launch slot

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import wait_until
 from test_snapshots import START, feed, fixed_marks
 
 from autus_tui.core.clock import FixedClock
@@ -32,7 +33,6 @@ from autus_tui.core.observations import HostSample
 from autus_tui.services.escalation_firing import fire_due
 from autus_tui.store import Store, incidents, outbox
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.testing import wait_until
 
 POLICY = EscalationPolicy()
 HOLDER = "snapshot"

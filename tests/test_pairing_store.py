@@ -129,7 +129,7 @@ def test_handover_summary_and_its_markdown(tmp_path: Path) -> None:
         "",
         "None recorded.",
         "",
-        "## Last rollback",
+        "## Rollbacks",
         "",
         "None recorded.",
     ]

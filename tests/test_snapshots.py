@@ -1,21 +1,24 @@
 """SVG snapshots of the control room at 80x24 and 120x40 (pytest-textual-snapshot).
 
-Fixed clock (09:03:10 KST), fixed data fed through ``apply_poll`` (one OK, one WARN, one
-CRIT, one STALE metric, a "bad value", a degraded health message with components, a
-fixed host sample), no polling, toasts cleared. The Korean runbook on a real SQLite file
-in tmp_path with fixed marks: pre-launch items done by 김민수 at 08:40 except one (so the
-pre-launch slot is OVERDUE with one OVERDUE item), two launch items done by alice at
-09:01, one N/A with a reason. Update with ``--snapshot-update`` only after looking at
-the report.
+Fixed clock (09:03:00 KST, moved to 09:03:09 by the ten polls), fixed data fed through
+``apply_poll`` (one OK, one WARN, one CRIT, one STALE metric, a "bad value", a degraded
+health message with components, a fixed host sample), no polling and no wall-clock tick:
+the test ticks once after the data, so the header and the panes show the same moment;
+toasts cleared. The Korean runbook on a real SQLite file in tmp_path with fixed marks:
+pre-launch items done by 김민수 at 08:40 except one (so the pre-launch slot is OVERDUE
+with one OVERDUE item), two launch items done by alice at 09:01, one N/A with a reason.
+Update with ``--snapshot-update`` only after looking at the report.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import START, Room, settle
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
@@ -25,7 +28,6 @@ from autus_tui.core.runbook import ItemState
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 
-START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)
 HEALTH = Health(
     "degraded", "Elevated error rate and response time",
     (("api", "degraded", "error 2.4 %, avg 2,310 ms"), ("db", "ok", "pool 41/100"),
@@ -72,46 +74,47 @@ def fixed_marks(db: Path) -> None:
         store.mark("launch.alert.channel", ItemState.DONE, "alice")
 
 
-def make_app(db: Path) -> ControlRoom:
-    fixed_marks(db)
-    clock = FixedClock(START)
-    app = ControlRoom(Config(operator="김민수"), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0),
-                      store=Store(db, clock))
-    app._snapshot_clock = clock  # type: ignore[attr-defined]
-    return app
+Rooms = Callable[..., Room]
+
+
+def make_app(control_room: Rooms, tmp_path: Path) -> ControlRoom:
+    fixed_marks(tmp_path / "day.db")
+    return control_room(config=Config(operator="김민수"),
+                        host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0)).app
 
 
 async def run_before(pilot: Any) -> None:
     app = pilot.app
-    feed(app, app._snapshot_clock)
-    await pilot.pause(0.3)  # the store watcher's first read, rendered
+    feed(app, app.clock)
+    app.tick()  # the header at the moment of the last poll
+    await settle(pilot)  # the store watcher's first look, rendered
     app.clear_notifications()
     await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_control_room(snap_compare: Any, size: tuple[int, int], tmp_path: Path) -> None:
-    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=size,
+def test_control_room(snap_compare: Any, size: tuple[int, int], control_room: Rooms,
+                      tmp_path: Path) -> None:
+    assert snap_compare(make_app(control_room, tmp_path), terminal_size=size,
                         run_before=run_before)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_overdue_pre_launch_slot(snap_compare: Any, size: tuple[int, int],
-                                 tmp_path: Path) -> None:
+                                 control_room: Rooms, tmp_path: Path) -> None:
     async def previous_slot(pilot: Any) -> None:
         await run_before(pilot)
         await pilot.press("left_square_bracket", "end")
         await pilot.pause()
 
-    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=size,
+    assert snap_compare(make_app(control_room, tmp_path), terminal_size=size,
                         run_before=previous_slot)
 
 
-def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
+def test_help_screen(snap_compare: Any, control_room: Rooms, tmp_path: Path) -> None:
     async def open_help(pilot: Any) -> None:
         await run_before(pilot)
         await pilot.press("question_mark")
 
-    assert snap_compare(make_app(tmp_path / "day.db"), terminal_size=(80, 24),
+    assert snap_compare(make_app(control_room, tmp_path), terminal_size=(80, 24),
                         run_before=open_help)

@@ -198,7 +198,8 @@ async def test_exporters_alone_never_ask_the_backend_and_are_recorded(
         polls = [poll for _, poll in samples.polls_since(store, 0)]
     assert sim.requests[METRICS_PATH] == sim.requests[HEALTH_PATH] == 0
     assert all(poll.error is None and poll.health is None for poll in polls)
-    dashboard = Dashboard(config.metrics, timedelta(seconds=0.9))
+    dashboard = Dashboard(config.metrics, timedelta(seconds=0.9),
+                          interval=config.backend.interval)
     for poll in polls:
         dashboard.apply(poll)
     assert [pane.key for pane in dashboard.panes] == list(NODE_METRICS)

@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -53,55 +52,57 @@ def test_a_mark_survives_kill_9_of_the_process_that_wrote_it(tmp_path: Path) -> 
         assert [e.kind for e in store.events_since(0)] == ["checklist.done"]
 
 
-def _hold_lock(path: Path, seconds: float) -> tuple[threading.Thread, threading.Event]:
-    """Another connection takes the write lock (BEGIN IMMEDIATE) and keeps it a while."""
-    locked = threading.Event()
+class HeldLock:
+    """Another connection holding the write lock (BEGIN IMMEDIATE) until ``release()``:
+    the test decides when, so no timing decides the outcome."""
 
-    def hold() -> None:
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        locked.set()
-        time.sleep(seconds)
-        conn.execute("COMMIT")
-        conn.close()
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("BEGIN IMMEDIATE")
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert locked.wait(5)
-    return thread, locked
+    def release(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.close()
 
 
 def test_a_write_waits_for_another_lock_and_lands_while_reads_go_on(tmp_path: Path) -> None:
     path = tmp_path / "launch.db"
-    with Store(path) as store:
-        holder, _ = _hold_lock(path, 1.5)
-        started = time.monotonic()
-        result: list[object] = []
-        writer = threading.Thread(
-            target=lambda: result.append(store.mark("noon.memory", "done", "bob")))
-        writer.start()
-        time.sleep(0.2)
-        # Meanwhile the UI thread still reads without waiting for the lock.
-        read_started = time.monotonic()
-        assert store.marks() == {}
-        store.data_version()
-        assert time.monotonic() - read_started < 0.5
+    # A busy timeout far longer than the test takes, even on a loaded machine.
+    with Store(path, busy_timeout=60) as store:
+        lock = HeldLock(path)
+        try:
+            result: list[object] = []
+            writing = threading.Event()
+
+            def write() -> None:
+                writing.set()
+                result.append(store.mark("noon.memory", "done", "bob"))
+
+            writer = threading.Thread(target=write)
+            writer.start()
+            assert writing.wait(10)
+            # Meanwhile reads go on: were they to wait for the lock, they would wait for
+            # ever (it is released only below), not return.
+            assert store.marks() == {}
+            store.data_version()
+            assert writer.is_alive() and result == []  # the write waits for the lock
+        finally:
+            lock.release()
         writer.join(10)
-        holder.join(10)
-        assert time.monotonic() - started >= 1.3  # it really waited for the lock
         assert result and store.mark_of("noon.memory") is not None
 
 
 def test_a_lock_held_past_the_busy_timeout_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "launch.db"
     with Store(path, busy_timeout=0.2) as store:
-        holder, _ = _hold_lock(path, 0.8)
+        lock = HeldLock(path)  # held until the write has given up, however long that takes
         try:
             busy = r"locked by another process for longer than 0.2 s; nothing was written"
             with pytest.raises(StoreBusy, match=busy):
                 store.mark("noon.memory", "done", "bob")
         finally:
-            holder.join(10)
+            lock.release()
         assert store.marks() == {}
         store.mark("noon.memory", "done", "bob")  # once the lock is gone, writing works again
         assert store.mark_of("noon.memory") is not None

@@ -7,9 +7,11 @@ harmless, the help screen, tab between panes, and both layouts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from autus_tui.core.clock import FixedClock
+from conftest import Room, wait_until
+
 from autus_tui.core.config import Config
 from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
@@ -18,19 +20,20 @@ from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.checklist.parts import ItemList
 from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
+from autus_tui.ui.widgets.header import ControlHeader
 from autus_tui.ui.widgets.metrics.group_pane import GroupPane
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
-START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
 HOSTILE = "x[/]y [@click=app.quit]Q[/] \x1b]0;T\x07"
 HOST = HostSample(12.0, 45.0, 0.5, 61.0)
 
 
-def make_app(**kwargs: object) -> tuple[ControlRoom, FixedClock]:
-    clock = FixedClock(START)
-    app = ControlRoom(Config(operator="kim"), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HOST, **kwargs)  # type: ignore[arg-type]
-    return app, clock
+Rooms = Callable[..., Room]
+
+
+def no_database(control_room: Rooms, **kwargs: object) -> Room:
+    """A room without a database: fixed polls are fed through ``apply_poll``."""
+    return control_room(None, host_reader=lambda: HOST, **kwargs)
 
 
 def calm(at: datetime, **override: Reading) -> PollResult:
@@ -49,8 +52,9 @@ def pane(app: ControlRoom, key: str) -> MetricPane:
     return app.query_one(f"#pane-{key}", MetricPane)
 
 
-async def test_levels_show_as_words_and_a_rise_to_crit_is_an_event() -> None:
-    app, clock = make_app()
+async def test_levels_show_as_words_and_a_rise_to_crit_is_an_event(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
             app.apply_poll(calm(clock.now()))
@@ -79,8 +83,9 @@ async def test_levels_show_as_words_and_a_rise_to_crit_is_an_event() -> None:
         assert "→ OK" not in app.events_text
 
 
-async def test_stale_pane_says_how_old_and_dims_the_old_value() -> None:
-    app, clock = make_app()
+async def test_stale_pane_says_how_old_and_dims_the_old_value(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
     async with app.run_test(size=(80, 24)) as pilot:
         app.apply_poll(calm(clock.now()))
         clock.advance(timedelta(seconds=12))
@@ -97,8 +102,9 @@ async def test_stale_pane_says_how_old_and_dims_the_old_value() -> None:
         assert group.level.text.strip() == "STALE" and group.age.text == "12s ago"
 
 
-async def test_bad_value_shows_on_pane_and_reason_once_in_events() -> None:
-    app, clock = make_app()
+async def test_bad_value_shows_on_pane_and_reason_once_in_events(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
     reason = "error_rate_pct is not a number (text: 'lots')"
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
@@ -112,8 +118,11 @@ async def test_bad_value_shows_on_pane_and_reason_once_in_events() -> None:
         assert pane(app, "error_rate").value.text == "0.20%"
 
 
-async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing() -> None:
-    app, clock = make_app()
+async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing(
+    control_room: Rooms,
+) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         # The same text as a health message and as a backend error (which is toasted).
         app.apply_poll(PollResult(clock.now(), {}, Health("ok", HOSTILE), error=HOSTILE))
@@ -131,8 +140,8 @@ async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing() 
         assert app.is_running and app.return_code is None
 
 
-async def test_help_screen_lists_keys_and_closes() -> None:
-    app, _ = make_app()
+async def test_help_screen_lists_keys_and_closes(control_room: Rooms) -> None:
+    app = no_database(control_room).app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -142,8 +151,8 @@ async def test_help_screen_lists_keys_and_closes() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_tab_moves_focus_between_panes() -> None:
-    app, _ = make_app()
+async def test_tab_moves_focus_between_panes(control_room: Rooms) -> None:
+    app = no_database(control_room).app
     async with app.run_test(size=(80, 24)) as pilot:
         first = app.focused
         assert isinstance(first, ItemList)  # the checklist has focus at start
@@ -156,8 +165,8 @@ async def test_tab_moves_focus_between_panes() -> None:
         assert isinstance(app.focused, GroupPane)
 
 
-async def test_layout_switches_with_the_terminal_size() -> None:
-    app, _ = make_app()
+async def test_layout_switches_with_the_terminal_size(control_room: Rooms) -> None:
+    app = no_database(control_room).app
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.has_class("-compact")
         assert app.query_one("#health .components").display is False
@@ -167,8 +176,8 @@ async def test_layout_switches_with_the_terminal_size() -> None:
         assert app.query_one("#health .components").display is True
 
 
-async def test_header_shows_launch_time_mode_and_operator() -> None:
-    app, _ = make_app()
+async def test_header_shows_launch_time_mode_and_operator(control_room: Rooms) -> None:
+    app = no_database(control_room).app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         first_line = screen_text(app).splitlines()[0]
@@ -176,10 +185,35 @@ async def test_header_shows_launch_time_mode_and_operator() -> None:
         assert "REHEARSAL" in first_line and "kim" in first_line
 
 
-async def test_korean_operator_lines_up() -> None:
-    clock = FixedClock(START)
-    app = ControlRoom(Config(operator="김민수"), clock, rehearsal=False, poll=False,
-                      host_reader=lambda: HOST)
+async def test_the_wide_panes_show_whole_values(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.apply_poll(calm(clock.now(), avg_response=Reading(2370),
+                            afterimage_rate=Reading(None, "not a number")))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Afterimage Rate bad value" in text and "Avg Response     2,370 ms" in text
+        assert "…" not in text.splitlines()[0]
+
+
+async def test_the_wide_header_shortens_its_title_rather_than_cut_it(
+    control_room: Rooms,
+) -> None:
+    app = no_database(control_room, operator="김민수").app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "AUTUS v1.0 control room   operator 김민수" in screen_text(app).splitlines()[0]
+        # Pairing news takes room from the title: a shorter form, never a cut one.
+        app.query_one(ControlHeader).show_pairing((), None, False)
+        assert await wait_until(pilot, lambda: "no poller" in screen_text(app))
+        top = screen_text(app).splitlines()[0]
+        assert "…" not in top and "control" not in top, top
+        assert "REHEARSAL  AUTUS v1.0 " in top and " operator 김민수 no poller" in top
+
+
+async def test_korean_operator_lines_up(control_room: Rooms) -> None:
+    app = no_database(control_room, operator="김민수", rehearsal=False).app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         header = app.screen._compositor.render_strips()[0]
@@ -187,8 +221,9 @@ async def test_korean_operator_lines_up() -> None:
         assert header.cell_length == 80  # double-width Hangul counted as two cells
 
 
-async def test_events_pane_is_bounded_newest_last() -> None:
-    app, clock = make_app()
+async def test_events_pane_is_bounded_newest_last(control_room: Rooms) -> None:
+    room = no_database(control_room)
+    app, clock = room.app, room.clock
     async with app.run_test(size=(80, 24)) as pilot:
         events = app.query_one(EventsPane)
         for number in range(MAX_LINES + 20):
@@ -199,12 +234,11 @@ async def test_events_pane_is_bounded_newest_last() -> None:
         assert "event 0" not in events.text
 
 
-async def test_host_reader_failure_is_said_not_raised() -> None:
+async def test_host_reader_failure_is_said_not_raised(control_room: Rooms) -> None:
     def broken() -> HostSample:
         raise OSError("no /proc")
 
-    clock = FixedClock(START)
-    app = ControlRoom(Config(), clock, poll=False, host_reader=broken)
+    app = control_room(None, config=Config(), rehearsal=False, host_reader=broken).app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "unavailable: no /proc" in screen_text(app)
@@ -219,9 +253,10 @@ class BellCounting(ControlRoom):
         self.bells += 1
 
 
-async def test_a_rise_to_crit_rings_the_bell_once_and_toasts() -> None:
-    clock = FixedClock(START)
-    app = BellCounting(Config(), clock, poll=False, host_reader=lambda: HOST)
+async def test_a_rise_to_crit_rings_the_bell_once_and_toasts(control_room: Rooms) -> None:
+    room = no_database(control_room, config=Config(), rehearsal=False, cls=BellCounting)
+    app, clock = room.app, room.clock
+    assert isinstance(app, BellCounting)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.apply_poll(calm(clock.now()))
         clock.advance(timedelta(seconds=1))
@@ -233,15 +268,18 @@ async def test_a_rise_to_crit_rings_the_bell_once_and_toasts() -> None:
             app.apply_poll(calm(clock.now(), error_rate=Reading(9.0)))  # CRIT, stays CRIT
         await pilot.pause()
         assert app.bells == 1
-        await pilot.pause(0.1)
-        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
-        assert any("Error Rate WARN → CRIT (9.00%)" in text for text in toasts)
+
+        def toasted() -> bool:
+            toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+            return any("Error Rate WARN → CRIT (9.00%)" in text for text in toasts)
+
+        assert await wait_until(pilot, toasted)
 
 
-async def test_ctrl_p_opens_the_command_palette() -> None:
+async def test_ctrl_p_opens_the_command_palette(control_room: Rooms) -> None:
     from textual.command import CommandPalette
 
-    app, _ = make_app()
+    app = no_database(control_room).app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import START, Room, settle, wait_until
+from textual.command import CommandList, CommandPalette
 
 from autus_tui.core.clock import FixedClock
-from autus_tui.core.config import Config
 from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
 from autus_tui.core.runbook import ItemState
@@ -27,9 +29,8 @@ from autus_tui.store.notes import add_note, current_oncall, take_over
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.dialogs.confirm import ConfirmDialog
 from autus_tui.ui.screens.handover import HandoverScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 
-START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
 PRE_DONE = ("pre.infra.backend", "pre.infra.db", "pre.infra.websocket", "pre.infra.cdn",
             "pre.infra.ssl", "pre.deploy.tag", "pre.deploy.production", "pre.deploy.dns")
 EXPORT_NAME = "handover-20261127-090300.md"
@@ -48,18 +49,21 @@ def fixed_day(db: Path) -> None:
         store.mark("launch.monitor.errors", ItemState.DONE, "alice")
 
 
-def make_app(db: Path) -> tuple[ControlRoom, Store]:
+Rooms = Callable[..., Room]
+HOST = HostSample(12.0, 45.5, 0.52, 61.0)
+
+
+def make_app(control_room: Rooms, db: Path) -> tuple[ControlRoom, Store]:
+    """alice's control room at 09:03:00 KST on the fixed day written to ``db``."""
     fixed_day(db)
-    clock = FixedClock(START)
-    store = Store(db, clock)
-    app = ControlRoom(Config(operator="alice"), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0), store=store)
-    app._test_clock = clock  # type: ignore[attr-defined]
-    return app, store
+    room = control_room(db, operator="alice", host_reader=lambda: HOST)
+    assert room.store is not None
+    return room.app, room.store
 
 
 def feed(app: ControlRoom) -> None:
-    clock: FixedClock = app._test_clock  # type: ignore[attr-defined]
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
     calm = {"active_users": Reading(1200), "error_rate": Reading(0.4),
             "avg_response": Reading(180), "db_connections": Reading(41.0)}
     app.apply_poll(PollResult(clock.now() - timedelta(seconds=1), calm, Health("ok", "")))
@@ -74,7 +78,7 @@ def toasts(app: ControlRoom) -> str:
 async def open_view(pilot: Any) -> HandoverScreen:
     app = pilot.app
     feed(app)
-    await pilot.pause(0.3)
+    await settle(pilot)  # the marks read and shown
     app.clear_notifications()
     await pilot.press("h")
     await pilot.pause()
@@ -82,8 +86,29 @@ async def open_view(pilot: Any) -> HandoverScreen:
     return app.screen
 
 
-async def test_the_view_lists_what_the_next_on_call_must_know(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def run_command(pilot: Any, words: str) -> None:
+    """Open the command palette, type ``words``, and run the command found first."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*words)
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+
+    def found() -> bool:  # the search for all of the words has ended with a hit
+        commands = palette.query_one(CommandList)
+        searching = any(not w.is_finished for w in app.workers if w.group == group)
+        return (not searching and commands.highlighted == 0
+                and words in str(commands.get_option_at_index(0).prompt))
+
+    assert await wait_until(pilot, found)
+    await pilot.press("enter")
+
+
+async def test_the_view_lists_what_the_next_on_call_must_know(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
+    app, _ = make_app(control_room, tmp_path / "day.db")
     async with app.run_test(size=(120, 40)) as pilot:
         view = await open_view(pilot)
         lines = view.text.splitlines()
@@ -107,11 +132,12 @@ async def test_the_view_lists_what_the_next_on_call_must_know(tmp_path: Path) ->
         assert "Handover — 2026-11-27 09:03 KST" in screen_text(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, HandoverScreen)
-    store.close()
 
 
-async def test_take_over_asks_first_then_records_and_shows_it(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def test_take_over_asks_first_then_records_and_shows_it(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
+    app, store = make_app(control_room, tmp_path / "day.db")
     async with app.run_test(size=(80, 24)) as pilot:
         view = await open_view(pilot)
         await pilot.press("o")
@@ -133,12 +159,13 @@ async def test_take_over_asks_first_then_records_and_shows_it(tmp_path: Path) ->
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: "alice took over on-call from 김민수"
                                 in app.events_text)
-    store.close()
 
 
-async def test_export_writes_the_markdown_next_to_the_database(tmp_path: Path) -> None:
+async def test_export_writes_the_markdown_next_to_the_database(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
     db = tmp_path / "day.db"
-    app, store = make_app(db)
+    app, _ = make_app(control_room, db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         view = await open_view(pilot)
         await pilot.press("x")
@@ -147,7 +174,6 @@ async def test_export_writes_the_markdown_next_to_the_database(tmp_path: Path) -
         assert view.last_export is not None and view.last_export.path == path
         assert view.status.text == f"handover written to {path}"
         assert await wait_until(pilot, lambda: f"handover written to {path}" in toasts(app))
-    store.close()
     assert path.stat().st_mode & 0o777 == db.stat().st_mode & 0o777
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# Handover — 2026-11-27 09:03"
@@ -163,8 +189,10 @@ async def test_export_writes_the_markdown_next_to_the_database(tmp_path: Path) -
                           "## Rollbacks", "", "None recorded."]
 
 
-async def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def test_an_export_that_cannot_be_written_says_why(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
+    app, _ = make_app(control_room, tmp_path / "day.db")
     (tmp_path / EXPORT_NAME).mkdir()  # the file's place is taken: the write must fail
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         view = await open_view(pilot)
@@ -174,22 +202,19 @@ async def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None
         assert view.status.text.startswith(
             f"cannot write the handover to {tmp_path / EXPORT_NAME}: Is a directory")
         assert app.is_running and isinstance(app.screen, HandoverScreen)
-    store.close()
 
 
-async def test_the_launch_day_report_from_the_command_palette(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def test_the_launch_day_report_from_the_command_palette(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
+    app, _ = make_app(control_room, tmp_path / "day.db")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         feed(app)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Launch-day report")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Launch-day report")
         assert await wait_until(pilot, lambda: any(tmp_path.glob("report-*.md")))
         path = tmp_path / "report-20261127-090300.md"
         assert await wait_until(pilot, lambda: f"launch-day report written to {path}"
                                 in toasts(app))
-    store.close()
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# D-Day 리포트")
     assert "## Checklist" in text and "스테이징 vs 프로덕션 동기화" in text
@@ -198,17 +223,14 @@ async def test_the_launch_day_report_from_the_command_palette(tmp_path: Path) ->
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_handover_view_snapshot(snap_compare: Any, size: tuple[int, int],
-                                tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+                                control_room: Rooms, tmp_path: Path) -> None:
+    app, _ = make_app(control_room, tmp_path / "day.db")
 
     async def run_before(pilot: Any) -> None:
         await open_view(pilot)
         await pilot.pause()
 
-    try:
-        assert snap_compare(app, terminal_size=size, run_before=run_before)
-    finally:
-        store.close()
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def _in_another_process(db: Path, body: str, *args: str) -> str:
@@ -220,27 +242,25 @@ def _in_another_process(db: Path, body: str, *args: str) -> str:
     return done.stdout.strip()
 
 
-async def test_after_the_report_both_processes_still_share_one_file(tmp_path: Path) -> None:
+async def test_after_the_report_both_processes_still_share_one_file(
+    control_room: Rooms, tmp_path: Path,
+) -> None:
     """Writing the report must not cost this process its hold on the file. (Opening a
     second Store in-process did: its plain open()/close() of the file dropped this
     process's SQLite locks, so another process leaving checkpointed and deleted the WAL
     under us and our next writes went to a deleted file — seen in tmux.)"""
     db = tmp_path / "day.db"
-    app, store = make_app(db)
+    app, _ = make_app(control_room, db)
     mark = "    store.mark(sys.argv[2], ItemState.DONE, sys.argv[3])\n"
     read = "    m = store.mark_of(sys.argv[2]); print(m.operator if m else '-')\n"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Launch-day report")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Launch-day report")
         assert await wait_until(pilot, lambda: any(tmp_path.glob("report-*.md")))
-        await pilot.pause(0.3)
+        await settle(pilot)  # the report's worker has ended
         _in_another_process(db, mark, "launch.monitor.gate", "lee")  # attaches, leaves
         assert await wait_until(pilot, lambda: "lee done Gate 이벤트 수집 시작"
-                                in app.events_text, timeout=2)
+                                in app.events_text)
         await pilot.press("space")  # alice marks the selected (first open) item
         item = "launch.monitor.response"
         assert await wait_until(pilot, lambda: "alice done 응답 시간 모니터링" in app.events_text)
         assert _in_another_process(db, read, item) == "alice"
-    store.close()

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from conftest import wait_until as wait_briefly
 from webhook_sink import WebhookSink
 
 from autus_tui.core.clock import FixedClock
@@ -41,7 +42,6 @@ from autus_tui.ui.dialogs.declare import DeclareDialog
 from autus_tui.ui.screens.incident_panel import IncidentPanel
 from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.testing import screen_text
-from autus_tui.ui.testing import wait_until as wait_briefly
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
 MIN = timedelta(minutes=1)

@@ -3,30 +3,30 @@
 The backend's scenario time is a FixedClock the test moves; the app runs on the wall
 clock with a 0.2 s poll interval (0.15 s timeout), so a pane goes STALE 0.6 s after its
 last good value. The app polls as the control room does: its recorder writes each poll
-to a real SQLite file in tmp_path and the screen renders what it reads back. Every wait
-is bounded.
+to a real SQLite file in tmp_path and the screen renders what it reads back; the 1 s
+tick runs as it does live. Every wait is on a condition, bounded generously.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from conftest import Room, settle, wait_until
 
 from autus_tui.core.clock import FixedClock, WallClock
 from autus_tui.core.config import BackendConfig, Config
-from autus_tui.core.observations import HostSample
-from autus_tui.sim.server import SimBackend
-from autus_tui.store import Store
-from autus_tui.ui.app import ControlRoom
+from autus_tui.sim.server import METRICS_PATH, SimBackend
+from autus_tui.ui.app import TICK_SECONDS, ControlRoom
 from autus_tui.ui.screens.help import HelpScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
+pytestmark = pytest.mark.slow  # a real backend, the wall clock, seconds of real time
 LAUNCH = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 09:00 KST
 
 
@@ -35,32 +35,26 @@ class Live:
     backend: SimBackend
     sim_clock: FixedClock
     config: Config
-    db: Path
-    stores: list[Store] = field(default_factory=list)
+    control_room: Callable[..., Room]
 
     def app(self) -> ControlRoom:
-        store = Store(self.db)
-        self.stores.append(store)
-        return ControlRoom(self.config, WallClock(), rehearsal=True, store=store,
-                           host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0))
+        return self.control_room("live.db", clock=WallClock(), config=self.config, poll=True,
+                                 tick_seconds=TICK_SECONDS).app
 
     def at(self, minutes: float) -> None:
         self.sim_clock.moment = LAUNCH + timedelta(minutes=minutes)
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[Live]:
+async def live(control_room: Callable[..., Room]) -> AsyncIterator[Live]:
     sim_clock = FixedClock(LAUNCH + timedelta(minutes=1))
     backend = SimBackend("spike", seed=7, clock=sim_clock, launch_at=LAUNCH)
     url = await backend.start("127.0.0.1", 0)
     config = Config(backend=BackendConfig(url=url, interval=0.2, timeout=0.15), operator="t")
-    state = Live(backend, sim_clock, config, tmp_path / "live.db")
     try:
-        yield state
+        yield Live(backend, sim_clock, config, control_room)
     finally:
         await backend.stop()
-        for store in state.stores:
-            store.close()
 
 
 def level(app: ControlRoom, key: str) -> str:
@@ -76,10 +70,12 @@ async def test_spike_moves_a_pane_ok_warn_crit_and_back(live: Live) -> None:
         assert "WARN" in screen_text(app)
         live.at(6)  # about 7 %
         assert await wait_until(pilot, lambda: level(app, "error_rate") == "CRIT")
-        assert "Error Rate WARN → CRIT" in app.events_text
+        # Announced as it happened. (On a loaded machine a value may go STALE between two
+        # polls first — 0.6 s at this pace — and the change then reads "STALE → CRIT".)
+        assert re.search(r"Error Rate (WARN|STALE) → CRIT", app.events_text)
         live.at(12)
         assert await wait_until(pilot, lambda: level(app, "error_rate") == "OK")
-        assert "Error Rate CRIT → OK" in app.events_text
+        assert re.search(r"Error Rate (CRIT|STALE) → OK", app.events_text)
 
 
 async def test_outage_goes_stale_with_an_age_and_recovers(live: Live) -> None:
@@ -90,9 +86,11 @@ async def test_outage_goes_stale_with_an_age_and_recovers(live: Live) -> None:
         assert await wait_until(pilot, lambda: level(app, "avg_response") == "STALE")
         note = app.query_one("#pane-avg_response", MetricPane).note.text
         assert note.startswith("STALE · last ") and note.endswith("s ago")
-        assert "backend error: " in app.events_text and "503" in app.events_text
+        # (Late polls may make it STALE before the failed one is shown: wait for it.)
+        assert await wait_until(pilot, lambda: "backend error: " in app.events_text)
+        assert "503" in app.events_text
         live.backend.fault = None
-        assert await wait_until(pilot, lambda: level(app, "avg_response") == "OK", timeout=8)
+        assert await wait_until(pilot, lambda: level(app, "avg_response") == "OK")
         assert await wait_until(pilot, lambda: "backend recovered" in app.events_text)
 
 
@@ -102,19 +100,21 @@ async def test_stopped_backend_goes_stale_and_says_why(live: Live) -> None:
         assert await wait_until(pilot, lambda: level(app, "active_users") == "OK")
         await live.backend.stop()
         assert await wait_until(pilot, lambda: level(app, "active_users") == "STALE")
-        assert "backend error" in app.events_text
+        assert await wait_until(pilot, lambda: "backend error" in app.events_text)
 
 
 async def test_slow_backend_does_not_freeze_keys(live: Live) -> None:
     live.backend.fault = "slow"  # every answer 10 s late; the poller gives up at 0.15 s
     app = live.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.5)
+        # A poll is waiting on the backend meanwhile.
+        assert await wait_until(pilot, lambda: live.backend.requests[METRICS_PATH] >= 1)
         await pilot.press("question_mark")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), timeout=1)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "Keys" in screen_text(app)
         await pilot.press("escape")
-        assert level(app, "error_rate") == "STALE"
+        assert not isinstance(app.screen, HelpScreen)
+        assert await wait_until(pilot, lambda: level(app, "error_rate") == "STALE")
 
 
 @pytest.mark.parametrize("fault", ["strings", "nan"])
@@ -127,7 +127,12 @@ async def test_bad_values_show_on_panes_with_the_reason_in_events(live: Live, fa
         problem = pane.tracker.problem
         assert problem
         assert app.events_text.count(f"Error Rate: bad value: {problem}") == 1
-        await pilot.pause(0.5)  # more polls with the same problem: not repeated
+        # Three more polls with the same problem, recorded and shown: not repeated.
+        recorder = app.recorder
+        assert recorder is not None
+        written = recorder.polls_written
+        assert await wait_until(pilot, lambda: recorder.polls_written >= written + 3)
+        await settle(pilot)
         assert app.events_text.count(f"Error Rate: bad value: {problem}") == 1
         assert "bad value" in screen_text(app)
 
@@ -143,5 +148,5 @@ async def test_hostile_backend_text_is_literal_and_harmless(live: Live) -> None:
         svg = app.export_screenshot()
         assert "\x1b" not in text + svg and "\x07" not in text + svg
         await pilot.click(health.status, offset=(health.status.text.index("[@click") + 3, 0))
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.is_running

@@ -8,37 +8,29 @@ literal; without a database the key says so instead of pretending.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable
+
+from conftest import START, Room, settle, wait_until
 
 from autus_tui.core.clock import FixedClock
-from autus_tui.core.config import Config
-from autus_tui.core.observations import HostSample
 from autus_tui.store import Store
-from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.dialogs.note import NoteDialog
 from autus_tui.ui.screens.timeline import TimelineScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 
-START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
-
-
-def make_app(db: Path | None, operator: str = "kim") -> tuple[ControlRoom, Store | None]:
-    clock = FixedClock(START)
-    store = Store(db, clock) if db is not None else None
-    app = ControlRoom(Config(operator=operator), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0), store=store)
-    return app, store
+Rooms = Callable[..., Room]
 
 
 def notes(store: Store) -> list[str]:
     return [str(e.detail.get("text")) for e in store.timeline(kinds=["note"])]
 
 
-async def test_a_note_of_two_lines_is_saved_attributed_and_shown(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def test_a_note_of_two_lines_is_saved_attributed_and_shown(control_room: Rooms) -> None:
+    room = control_room()
+    app, store = room.app, room.store
     assert store is not None
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("n")
         assert isinstance(app.screen, NoteDialog)
         assert "ctrl+s saves" in screen_text(app)
@@ -56,13 +48,14 @@ async def test_a_note_of_two_lines_is_saved_attributed_and_shown(tmp_path: Path)
         await pilot.pause()
         rows = app.screen.rows_text
         assert rows[0] == "09:03:00 | kim | note |  | DB pool 41/100 에러율 안정"
-    store.close()
 
 
-async def test_an_empty_note_is_refused_and_escape_writes_nothing(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "day.db")
+async def test_an_empty_note_is_refused_and_escape_writes_nothing(control_room: Rooms) -> None:
+    room = control_room()
+    app, store = room.app, room.store
     assert store is not None
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("n", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, NoteDialog)
@@ -71,20 +64,19 @@ async def test_an_empty_note_is_refused_and_escape_writes_nothing(tmp_path: Path
         await pilot.pause()
         assert isinstance(app.screen, NoteDialog)
         await pilot.press(*"never mind", "escape")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert not isinstance(app.screen, NoteDialog)
         assert notes(store) == []
         assert "note" not in app.events_text
-    store.close()
 
 
-async def test_hostile_note_text_is_literal(tmp_path: Path) -> None:
-    db = tmp_path / "day.db"
-    app, store = make_app(db)
+async def test_hostile_note_text_is_literal(control_room: Rooms) -> None:
+    room = control_room()
+    app, store = room.app, room.store
     assert store is not None
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        with Store(db, FixedClock(START)) as other:  # another process writes it
+        await settle(pilot)
+        with Store(store.path, FixedClock(START)) as other:  # another process writes it
             from autus_tui.store.notes import add_note
 
             add_note(other, "lee", "[@click=app.quit]Q[/] x[/]y \x1b]0;T\x07")
@@ -92,11 +84,12 @@ async def test_hostile_note_text_is_literal(tmp_path: Path) -> None:
                                 in screen_text(app))
         assert "\x1b" not in app.export_screenshot()
         assert app.is_running
-    store.close()
 
 
-async def test_without_a_database_a_note_cannot_be_kept_and_says_so() -> None:
-    app, _ = make_app(None)
+async def test_without_a_database_a_note_cannot_be_kept_and_says_so(
+    control_room: Rooms,
+) -> None:
+    app = control_room(None).app
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("n")
         await pilot.pause()

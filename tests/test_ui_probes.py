@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import BackendConfig, Config
@@ -20,7 +21,7 @@ from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.dialogs.probe_results import ProbeResultsDialog
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 
 PRE_LAUNCH = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # 08:00 KST: the 출시 전 slot
 BACKEND_ITEM, WS_ITEM = "pre.infra.backend", "pre.infra.websocket"

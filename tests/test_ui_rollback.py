@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import wait_until
 from rollback_repo import ENV, git, head, wait_for
 
 from autus_tui.core.clock import FixedClock
@@ -31,7 +32,7 @@ from autus_tui.ui.dialogs.confirm import ConfirmDialog
 from autus_tui.ui.dialogs.rollback_plan_dialog import RollbackPlanDialog
 from autus_tui.ui.dialogs.rollback_run_view import RollbackRunDialog
 from autus_tui.ui.rollback_calls import RollbackSite
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 
 START = datetime(2026, 11, 27, 0, 3, tzinfo=UTC)  # 09:03 KST
 GATE = 'echo waiting; while [ ! -e "$1" ]; do sleep 0.02; done; echo gate open'

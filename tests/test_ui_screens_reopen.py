@@ -9,31 +9,25 @@ recomposes on every screen change and must not keep its old keys alive.
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable
 
+from conftest import Room, settle, wait_until
 from textual.widgets._footer import FooterKey
 
-from autus_tui.core.clock import FixedClock
-from autus_tui.core.config import Config
-from autus_tui.core.observations import HostSample
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
 from autus_tui.ui.screens.timeline import TimelineScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 
-START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03 KST
+Rooms = Callable[..., Room]
 
 
-def make_app(db: Path) -> tuple[ControlRoom, Store]:
-    clock = FixedClock(START)
-    store = Store(db, clock)
-    app = ControlRoom(Config(operator="kim"), clock, rehearsal=True, poll=False,
-                      host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0), store=store)
-    return app, store
+def make_app(room: Room) -> tuple[ControlRoom, Store]:
+    assert room.store is not None
+    return room.app, room.store
 
 
 def footer_keys_alive() -> int:
@@ -41,8 +35,8 @@ def footer_keys_alive() -> int:
     return sum(1 for thing in gc.get_objects() if isinstance(thing, FooterKey))
 
 
-async def test_help_is_one_screen_and_the_footer_keeps_no_old_keys(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "d.db")
+async def test_help_is_one_screen_and_the_footer_keeps_no_old_keys(control_room: Rooms) -> None:
+    app = control_room().app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screens = set()
@@ -59,11 +53,11 @@ async def test_help_is_one_screen_and_the_footer_keeps_no_old_keys(tmp_path: Pat
         # Each screen change recomposes the footer (8 new keys at 80 columns); the old
         # ones used to stay referenced by the footer's `compact` binding.
         assert footer_keys_alive() <= keys_after_two
-    store.close()
 
 
-async def test_timeline_reopens_fresh_without_filters(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "d.db")
+async def test_timeline_reopens_fresh_without_filters(control_room: Rooms) -> None:
+    room = control_room()
+    app, store = make_app(room)
     add_note(store, "kim", "first note")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
@@ -74,17 +68,17 @@ async def test_timeline_reopens_fresh_without_filters(tmp_path: Path) -> None:
         assert "operator kim" in screen_text(app)
         await pilot.press("escape")
         add_note(store, "lee", "written while the timeline was closed")
-        await pilot.pause(0.4)  # the watcher sees it; the closed timeline is not shown
+        await settle(pilot)  # the watcher saw it; the closed timeline is not shown
         await pilot.press("t")
         assert app.screen is first
         assert "operator all" in screen_text(app) and "kind all" in screen_text(app)
         assert "written while the timeline was closed" in first.rows_text[0]
         assert first.table.cursor_row == 0
-    store.close()
 
 
-async def test_handover_reopens_with_what_happened_meanwhile(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path / "d.db")
+async def test_handover_reopens_with_what_happened_meanwhile(control_room: Rooms) -> None:
+    room = control_room()
+    app, store = make_app(room)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         first = app.screen
@@ -92,11 +86,10 @@ async def test_handover_reopens_with_what_happened_meanwhile(tmp_path: Path) -> 
         assert "DB pool" not in first.text
         await pilot.press("o")    # take over? …
         await pilot.press("n")    # … no
-        assert await wait_until(pilot, lambda: "not taken over" in screen_text(app), 2.0)
+        assert await wait_until(pilot, lambda: "not taken over" in screen_text(app))
         await pilot.press("escape")
         add_note(store, "lee", "DB pool 41/100")
         await pilot.press("h")
         assert app.screen is first
         assert "DB pool 41/100" in first.text
         assert "not taken over" not in screen_text(app)
-    store.close()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 
 from autus_tui.core.clock import WallClock
 from autus_tui.core.config import build_config
@@ -18,7 +19,6 @@ from autus_tui.core.observations import HostSample
 from autus_tui.sim.exporter import Exporter, big_exposition
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
-from autus_tui.ui.testing import wait_until
 from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 

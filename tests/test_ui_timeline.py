@@ -3,38 +3,38 @@ screen: newest first, filtered by kind and by operator, paged lazily."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from conftest import Room, wait_until
 
 from autus_tui.core.clock import FixedClock
-from autus_tui.core.config import Config
-from autus_tui.core.observations import HostSample
 from autus_tui.core.runbook import ItemState
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.screens.timeline import PAGE, TimelineScreen
-from autus_tui.ui.testing import screen_text, wait_until
+from autus_tui.ui.testing import screen_text
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 
 KST_0859_59 = datetime(2026, 11, 26, 23, 59, 59, tzinfo=UTC)   # 2026-11-27 08:59:59 KST
 KST_2359_59 = datetime(2026, 11, 27, 14, 59, 59, tzinfo=UTC)   # 2026-11-27 23:59:59 KST
 
 
-def make_app(db: Path, at: datetime, operator: str = "kim") -> tuple[ControlRoom, Store,
-                                                                      FixedClock]:
-    clock = FixedClock(at)
-    store = Store(db, clock)
-    app = ControlRoom(Config(operator=operator), clock, rehearsal=False, poll=False,
-                      host_reader=lambda: HostSample(1.0, 2.0, 0.1, 3.0), store=store)
-    return app, store, clock
+Rooms = Callable[..., Room]
+
+
+def make_app(control_room: Rooms, at: datetime) -> tuple[ControlRoom, Store, FixedClock]:
+    room = control_room("d.db", at=at, rehearsal=False)
+    assert room.store is not None and isinstance(room.clock, FixedClock)
+    return room.app, room.store, room.clock
 
 
 def header(app: ControlRoom) -> str:
     return screen_text(app).splitlines()[0]
 
 
-async def test_launch_boundary_turns_the_page_at_09_00(tmp_path: Path) -> None:
-    app, _, clock = make_app(tmp_path / "d.db", KST_0859_59)
+async def test_launch_boundary_turns_the_page_at_09_00(control_room: Rooms) -> None:
+    app, _, clock = make_app(control_room, KST_0859_59)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         top = header(app)
@@ -53,8 +53,8 @@ async def test_launch_boundary_turns_the_page_at_09_00(tmp_path: Path) -> None:
         assert "00 O 0/9" in screen_text(app) and "09 A 0/10" in screen_text(app)
 
 
-async def test_midnight_boundary_moves_to_the_24_00_slot(tmp_path: Path) -> None:
-    app, _, clock = make_app(tmp_path / "d.db", KST_2359_59)
+async def test_midnight_boundary_moves_to_the_24_00_slot(control_room: Rooms) -> None:
+    app, _, clock = make_app(control_room, KST_2359_59)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         top = header(app)
@@ -67,6 +67,9 @@ async def test_midnight_boundary_moves_to_the_24_00_slot(tmp_path: Path) -> None
         top = header(app)
         assert "00:00:00 KST" in top and "T+15:00:00" in top
         assert "slot 자정 · next D+1 아침 D+1 09:00 in 09:00:00" in top
+        # A longer slot leaves the title less room: a shorter title, never one cut into
+        # the operator ("AUTUS v1.0 control …operator").
+        assert "…" not in top and " operator kim" in top and "AUTUS v1.0" in top
         heading = app.query_one(ChecklistPanel).heading
         assert heading.text.startswith("24:00 자정")
         assert "18:00 저녁 OVERDUE 0/3" in screen_text(app)
@@ -80,8 +83,8 @@ async def fill(store: Store) -> None:
                        {"passed": False, "evidence": "active_users = 0 (not > 0)"})
 
 
-async def test_timeline_newest_first_and_filters_by_kind_and_operator(tmp_path: Path) -> None:
-    app, store, _ = make_app(tmp_path / "d.db", KST_0859_59 + timedelta(hours=1))
+async def test_timeline_newest_first_and_filters_by_kind_and_operator(control_room: Rooms) -> None:
+    app, store, _ = make_app(control_room, KST_0859_59 + timedelta(hours=1))
     await fill(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
@@ -110,8 +113,8 @@ async def test_timeline_newest_first_and_filters_by_kind_and_operator(tmp_path: 
         assert not isinstance(app.screen, TimelineScreen)
 
 
-async def test_timeline_pages_lazily_and_follows_new_events(tmp_path: Path) -> None:
-    app, store, _ = make_app(tmp_path / "d.db", KST_0859_59 + timedelta(hours=1))
+async def test_timeline_pages_lazily_and_follows_new_events(control_room: Rooms) -> None:
+    app, store, _ = make_app(control_room, KST_0859_59 + timedelta(hours=1))
     with store.write() as tx:
         for number in range(PAGE + 30):
             tx.event("kim", "test.tick", f"n{number}")
@@ -125,4 +128,4 @@ async def test_timeline_pages_lazily_and_follows_new_events(tmp_path: Path) -> N
         await pilot.pause()
         assert len(screen.rows_text) == PAGE + 30 and "n0" in screen.rows_text[-1]
         store.mark("noon.traffic", ItemState.DONE, "lee")  # the watcher reloads the page
-        assert await wait_until(pilot, lambda: "lee" in screen.rows_text[0], timeout=2.0)
+        assert await wait_until(pilot, lambda: "lee" in screen.rows_text[0])

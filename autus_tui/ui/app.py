@@ -8,8 +8,10 @@ State changes in exactly three places, all on the app's message loop:
   also draws each of its own polls the moment its recorder committed it
   (``on_poll_recorded``), and the feed skips that id. Tests may call it directly, so
   tests and live share one path.
-- ``tick()``: every real second, time passes (staleness ages, the clock, the host pane).
-- ``on_store_changed``: the store watcher saw a commit (anyone's): the checklist
+- ``tick()``: every ``tick_seconds`` (1 s; ``None``: never — a test calls it), time
+  passes (staleness ages, the clock, the host pane).
+- ``on_store_changed``: the store watcher saw a commit (anyone's; it reads in a worker
+  thread and hands over a typed ``services.snapshot.StoreSnapshot``): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
   polls go to ``apply_poll``, new events to the events pane, an open timeline or
   handover view reloads.
@@ -50,6 +52,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.timer import Timer
 
 from autus_tui.core.checklist_view import ChecklistModel
 from autus_tui.core.clock import Clock
@@ -152,6 +155,7 @@ class ControlRoom(IncidentKeys, App[int]):
         host_reader: HostReader | None = default_host_reader,
         store: Store | None = None,
         runbook: Runbook | None = None,
+        tick_seconds: float | None = TICK_SECONDS,
     ) -> None:
         super().__init__()
         self.config = config
@@ -164,6 +168,8 @@ class ControlRoom(IncidentKeys, App[int]):
                                    interval=config.backend.interval)
         self.zone = config.launch.zone
         self.store = store
+        self.tick_seconds = tick_seconds
+        self._tick_timer: Timer | None = None
         if runbook is None:
             from autus_tui.services.runbook_files import load_runbooks
 
@@ -192,13 +198,10 @@ class ControlRoom(IncidentKeys, App[int]):
         if store is not None:
             self.poll_feed = PollFeed(store)
             recorder = self.recorder
-            # Polls last: if an earlier reader fails, no poll is taken from the feed and lost.
-            self.watcher = StoreWatcher(store, self.post_message, {
-                "marks": store.marks,
-                "pairing": lambda: read_pairing(store, recorder),
-                "rollback": lambda: current_run(store),
-                "polls": self.poll_feed,
-            })
+            self.watcher = StoreWatcher(store, self.post_message,
+                                        pairing=lambda: read_pairing(store, recorder),
+                                        rollback=lambda: current_run(store),
+                                        polls=self.poll_feed)
         self._marks_shown: dict[str, Mark] | None = None
         self.toaster = Toaster(self)
         self._db_error_shown: str | None = None
@@ -246,7 +249,8 @@ class ControlRoom(IncidentKeys, App[int]):
         note = day_note(self.day.date, self.clock.now(), self.config)
         if note is not None and self.store is not None:
             self._announce([Announcement(self.clock.now(), note)])
-        self.set_interval(TICK_SECONDS, self.tick, name="tick")
+        if self.tick_seconds is not None:
+            self._tick_timer = self.set_interval(self.tick_seconds, self.tick, name="tick")
 
     def on_load(self) -> None:
         # The recorder starts before the screen is built: its lease, the first poll's
@@ -297,6 +301,8 @@ class ControlRoom(IncidentKeys, App[int]):
 
     def tick(self) -> None:
         """Once a second: the clock, staleness ages; the host pane if no poll brought it."""
+        if not self.is_running:
+            return  # quitting: the screens close before the app's timers stop
         now = self.clock.now()
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
@@ -372,17 +378,16 @@ class ControlRoom(IncidentKeys, App[int]):
         self._db_error_shown = None
         if any(event.kind.startswith("clock.") for event in message.events):
             self._follow_clock()  # at once, not at the next tick
-        state = message.state
-        marks = state.get("marks")
-        if marks is not None and (message.first or marks != self._marks_shown):
+        snapshot = message.snapshot
+        marks = dict(snapshot.marks)
+        if message.first or marks != self._marks_shown:
             self._marks_shown = marks
             self.checklist.show_marks(marks, first=message.first)
-        pairing = state.get("pairing")
-        if isinstance(pairing, Pairing):
-            self._show_pairing(pairing)
-        if "rollback" in state:
-            self.rollback.show_state(state["rollback"], first=message.first)
-        self._apply_read_polls(state.get("polls") or [])
+        if snapshot.pairing is not None:
+            self._show_pairing(snapshot.pairing)
+        if self.store is not None:
+            self.rollback.show_state(snapshot.rollback, first=message.first)
+        self._apply_read_polls(snapshot.polls)
         self._announce(announcements(message.events, self.runbook, self.incident_strip.about))
         self.incident_strip.store_changed(message.events, first=message.first)
         screen = self.screen
@@ -411,10 +416,14 @@ class ControlRoom(IncidentKeys, App[int]):
             self.watcher.check_now()
 
     def on_intent_done(self, message: IntentDone) -> None:
+        if not self.is_running:
+            return
         if isinstance(message.intent, WriteNote) and message.error:
             safe.toast(self, f"note {message.error}", severity="error", timeout=10)
 
     def on_export_done(self, message: ExportDone) -> None:
+        if not self.is_running:
+            return  # quitting: no screen to toast on
         what = EXPORT_WORDS.get(message.label, message.label)
         if message.error:
             safe.toast(self, message.error, severity="error", timeout=10)
@@ -422,6 +431,10 @@ class ControlRoom(IncidentKeys, App[int]):
             safe.toast(self, f"{what} written to {message.path}", timeout=10)
 
     async def on_unmount(self) -> None:
+        # Timers first: the wait for the recorder below may take seconds, and the screens
+        # are gone by now (every handler also returns early once the app stops running).
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()
         if self._recorder_task is not None:
@@ -508,6 +521,8 @@ class ControlRoom(IncidentKeys, App[int]):
     # -- rendering ----------------------------------------------------------------------
 
     def _show_panes(self) -> None:
+        if not self.is_running:
+            return  # a layout callback late at exit: the panes are gone
         now = self.clock.now()
         for pane in self.panes:
             pane.show_state(now)

@@ -1,54 +1,64 @@
 """Seeing every change to the database — another process's and one's own — the same way.
 
-``StoreWatcher(store, post, readers=...)`` checks ``store.data_version()`` every
-``WATCH_SECONDS`` (a PRAGMA on the reader connection: no table is read while nothing
-changed). When the version moved, it reads the events appended since the last one it
-delivered (``events_since(last_id)``) and calls each *reader* (e.g. ``"marks":
-store.marks``), then posts one ``StoreChanged(events, state)`` message through ``post``.
-Message handlers on the UI re-render from that: nothing is rendered from memory of what
-one wrote, so a mark made here and a mark made by another ``autus-tui`` on the same file
-take one path (DESIGN.md, Store) and show within ``WATCH_SECONDS`` plus a frame.
+``StoreWatcher(store, post, pairing=..., polls=...)`` looks at the database every
+``WATCH_SECONDS`` with a ``services.snapshot.SnapshotReader`` and posts one
+``StoreChanged(snapshot)`` through ``post`` whenever something was committed. Message
+handlers on the UI re-render from that: nothing is rendered from memory of what one
+wrote, so a mark made here and a mark made by another ``autus-tui`` on the same file
+take one path and show within ``WATCH_SECONDS`` plus a frame.
 
-It is not tied to the checklist: later work registers more readers (notes, presence,
-incidents) with ``add_reader`` and handles ``StoreChanged`` wherever it needs to.
+Off the event loop. Every look runs in a thread worker of the app (group
+``store-watch``), so a read that waits — the Store's reads share one lock with the
+launch-day report's, which holds it for up to a second on a full day — never holds up
+the screen. One look at a time: a look asked for while one runs (the timer, or
+``check_now`` after one's own write) makes the running worker look once more before it
+ends, so nothing is read twice or out of order and no thread piles up behind the lock.
 
-``start(app)`` delivers the current state at once (``first=True``, no events: the
-history already on file is the timeline's business, paged on demand) and then polls with
-the app's timer. ``check_now()`` polls immediately; call it on the UI thread (as the
-timer does) — the handler of a finished write calls it, so one's own change shows
-without waiting for the next tick. A read error is
-posted as ``StoreChanged`` with ``error`` set (and retried on the next tick), never raised
-into the UI.
+``start(app)`` looks at once (the first ``StoreChanged`` has ``first=True`` and no
+events: the history already on file is the timeline's business) and then on the app's
+timer. ``stop()`` ends the timer and posts nothing more (call it before the app's
+screens go). A read error is posted as ``StoreChanged`` with ``error`` set (and tried
+again at the next look), never raised into the UI.
+
+Tests: ``checks`` counts finished looks; a look begun after one read ``checks`` has
+finished once it has grown by 2 (one may have been running already).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
+from autus_tui.core.observations import PollResult
+from autus_tui.core.rollback_run import RunRecord
+from autus_tui.services.pairing import Pairing
+from autus_tui.services.snapshot import EMPTY, SnapshotReader, StoreSnapshot
 from autus_tui.store import Event, Store, StoreError
 
 WATCH_SECONDS = 0.25
-MAX_EVENTS_PER_CHECK = 1000
-"""Events delivered per check; more arrive on the next checks (a bounded read)."""
+GROUP = "store-watch"
 
 
 class StoreChanged(Message):
     """Something was committed to the database (by anyone); here is what to re-render."""
 
-    def __init__(self, events: list[Event], state: Mapping[str, Any], *, first: bool = False,
+    def __init__(self, snapshot: StoreSnapshot, *, first: bool = False,
                  error: str | None = None) -> None:
         super().__init__()
-        self.events = events
-        """New events, oldest first."""
-        self.state = state
-        """What each registered reader returned, by name."""
+        self.snapshot = snapshot
         self.first = first
+        """The start-up look: the current state, no events (history is not news)."""
         self.error = error
+        """Why the database could not be read (``snapshot`` is then empty)."""
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.snapshot.events
 
 
 class StoreWatcher:
@@ -56,60 +66,83 @@ class StoreWatcher:
         self,
         store: Store,
         post: Callable[[Message], object],
-        readers: Mapping[str, Callable[[], Any]] | None = None,
+        *,
+        pairing: Callable[[], Pairing] | None = None,
+        polls: Callable[[], Sequence[tuple[int, PollResult]]] | None = None,
+        rollback: Callable[[], RunRecord | None] | None = None,
         interval: float = WATCH_SECONDS,
     ) -> None:
-        self.store = store
+        self.reader = SnapshotReader(store, pairing=pairing, polls=polls, rollback=rollback)
         self.post = post
-        self.readers: dict[str, Callable[[], Any]] = dict(readers or {})
         self.interval = interval
-        self.last_event_id = 0
         self.checks = 0
-        """How many times data_version was asked (tests: the cheap path is the common one)."""
+        """Finished looks (tests wait on it; the cheap path is the common one)."""
         self.reads = 0
-        """How many times tables were read because something changed."""
-        self._version: int | None = None
+        """Looks that read tables because something changed."""
+        self._app: App[Any] | None = None
         self._timer: Timer | None = None
-
-    def add_reader(self, name: str, reader: Callable[[], Any]) -> None:
-        self.readers[name] = reader
+        self._stopped = False
+        self._flags = threading.Lock()
+        """Guards ``_running`` and ``_again`` (the UI thread and the worker both set them)."""
+        self._running = False
+        self._again = False
 
     def start(self, app: App[Any]) -> None:
-        """Deliver the current state now, then watch on the app's timer."""
-        try:
-            self._version = self.store.data_version()
-            self.last_event_id = self.store.last_event_id()
-            state = self._read_state()
-        except StoreError as error:
-            self.post(StoreChanged([], {}, first=True, error=str(error)))
-        else:
-            self.post(StoreChanged([], state, first=True))
-        self._timer = app.set_interval(self.interval, self.check_now, name="store-watch")
+        """Look now (``first=True``), then on the app's timer."""
+        self._app = app
+        self._timer = app.set_interval(self.interval, self.check_now, name=GROUP)
+        self.check_now()
 
     def stop(self) -> None:
+        """No more looks, and a look still running posts nothing."""
+        self._stopped = True
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
 
-    def check_now(self) -> bool:
-        """Look once; post ``StoreChanged`` and return True if anything was committed."""
-        self.checks += 1
-        try:
-            version = self.store.data_version()
-            if version == self._version:
-                return False
-            events = self.store.events_since(self.last_event_id, MAX_EVENTS_PER_CHECK)
-            state = self._read_state()
-        except StoreError as error:
-            self.post(StoreChanged([], {}, error=str(error)))
-            return False
-        if len(events) < MAX_EVENTS_PER_CHECK:
-            self._version = version  # else: leave it, so the next check reads on
-        self.reads += 1
-        if events:
-            self.last_event_id = events[-1].id
-        self.post(StoreChanged(events, state))
-        return True
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
 
-    def _read_state(self) -> dict[str, Any]:
-        return {name: reader() for name, reader in self.readers.items()}
+    def check_now(self) -> None:
+        """Look once more, off the UI thread (call on the UI thread)."""
+        if self._stopped or self._app is None or not self._app.is_running:
+            return
+        with self._flags:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        # exclusive: never two looks side by side (the flags above already ensure it).
+        self._app.run_worker(self._work, name="store watch", group=GROUP, thread=True,
+                             exclusive=True, exit_on_error=False)
+
+    def _work(self) -> None:
+        """The worker: look until no look was asked for meanwhile."""
+        ended = False
+        try:
+            while not self._stopped:
+                message = self._look()
+                if message is not None and not self._stopped:
+                    self.post(message)
+                self.checks += 1
+                with self._flags:  # deciding to end and ending: one step for check_now
+                    if not self._again:
+                        self._running, ended = False, True
+                        return
+                    self._again = False
+        finally:
+            if not ended:  # stopped, or a fault: a later check_now may start again
+                with self._flags:
+                    self._running = self._again = False
+
+    def _look(self) -> StoreChanged | None:
+        first = self.reader.first
+        try:
+            snapshot = self.reader.look()
+        except StoreError as error:
+            return StoreChanged(EMPTY, first=first, error=str(error))
+        if snapshot is None:
+            return None
+        self.reads += 1
+        return StoreChanged(snapshot, first=first)

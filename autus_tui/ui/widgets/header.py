@@ -5,7 +5,8 @@ launch (``T+00:03:10``), the current slot and the countdown to the next one, the
 the operator. At 80 columns the slot part is ``출시 ▸12:00 02:56:50`` (the slot's title,
 the next slot's time, the countdown) and the title is hidden; from 120 columns (the
 ``-wide`` layout) it reads ``slot 출시 · next 점심 12:00 in 02:56:50``, the title shows
-and the operator is labelled. Slot titles are runbook text: through ``ui.safe``.
+in the width left (whole, ``AUTUS v1.0``, or not at all) and the operator is labelled.
+Slot titles are runbook text: through ``ui.safe``.
 
 Pairing: after the operator, who else is attached (``alice +bob``; wide ``operator
 alice + bob``) and who polls the backend (``poll:bob`` / ``poll:here``; wide ``polled
@@ -34,6 +35,18 @@ from autus_tui.ui import safe
 from autus_tui.ui.widgets.line import Line
 
 TITLE = "AUTUS v1.0 control room"
+TITLES = (TITLE, "AUTUS v1.0", "")
+"""The title and its shorter forms, longest first: the widest that fits is shown."""
+
+
+class TitleLine(Line):
+    """The title in the width left over (wide layout): whole, shortened, or nothing —
+    never cut mid-word into the operator beside it."""
+
+    def on_resize(self) -> None:
+        room = self.content_size.width
+        text = next((title for title in TITLES if len(title) <= room), "")
+        self.show(safe.styled(text, "bold") if text else safe.plain(""))
 
 
 class ControlHeader(Horizontal):
@@ -52,7 +65,7 @@ class ControlHeader(Horizontal):
         mode = (safe.styled(" REHEARSAL ", "bold reverse $warning") if rehearsal
                 else safe.styled(" LIVE ", "bold reverse $success"))
         self.mode = Line(mode, classes="mode")
-        self.title_line = Line(safe.styled(TITLE, "bold"), classes="title")
+        self.title_line = TitleLine(safe.styled(TITLE, "bold"), classes="title")
         self.operator_name = safe.clean_text(operator, 24)
         self.operator = Line(classes="operator")
         self.poller = Line(classes="poller")

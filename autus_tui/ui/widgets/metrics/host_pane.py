@@ -30,12 +30,13 @@ class HostPane(Vertical, can_focus=True):
         def field(name: str, text: str) -> str:
             return "—" if name in sample.unavailable else text
 
+        # One space apart: at 80 columns the pane is 40 wide.
         parts: list[safe.Part] = [
             ("Host ", "bold"),
-            f"CPU {field('cpu_pct', f'{sample.cpu_pct:3.0f}%')}  "
-            f"Mem {field('mem_pct', f'{sample.mem_pct:3.0f}%')}  "
-            f"Load {field('load1', f'{sample.load1:.2f}')}  "
-            f"Disk {field('disk_pct', f'{sample.disk_pct:3.0f}%')}",
+            f"CPU {field('cpu_pct', f'{sample.cpu_pct:.0f}%')} "
+            f"Mem {field('mem_pct', f'{sample.mem_pct:.0f}%')} "
+            f"Load {field('load1', f'{sample.load1:.2f}')} "
+            f"Disk {field('disk_pct', f'{sample.disk_pct:.0f}%')}",
         ]
         if sample.problem:
             parts.append(safe.styled(f"  ({sample.problem})", "dim", 120))
