@@ -72,7 +72,7 @@ def build(path: Path) -> tuple[Store, Runbook]:
 
 
 EXPECTED = """\
-# D-Day 리포트 — Test \\| runbook
+# D-Day 리포트 — Test | runbook
 
 - Launch day: 2026-11-27 (Asia/Seoul)
 - Generated: 12:10
@@ -85,13 +85,13 @@ EXPECTED = """\
 | Item | State | By | At | N/A reason |
 |---|---|---|---|---|
 | 첫 사용자 진입 확인 | done | alice | 09:01 |  |
-| Gate \\*이벤트\\* 정상 기록 | open |  |  |  |
+| `Gate *이벤트* 정상 기록` | open |  |  |  |
 
 ### 점심 (12:00) — 1/2 closed: 0 done, 1 N/A, 1 open
 
 | Item | State | By | At | N/A reason |
 |---|---|---|---|---|
-| 에러율 \\< 1% 확인 | open |  |  |  |
+| 에러율 < 1% 확인 | open |  |  |  |
 | 메모리 사용량 확인 | N/A | eve\\|x | 12:05 | no memory \\| metric |
 
 ## Incidents
@@ -130,9 +130,10 @@ Cumulative counts at the last recorded poll.
 
 ## Notes
 
-- 09:30 alice: Spike over.\\
-  \\# not a heading \\| pipe
-- 12:06 bob: \\<script\\>x\\</script\\> \\[link\\](http://x) \\`code\\`
+- 09:30 alice:
+  - Spike over.
+  - `# not a heading | pipe`
+- 12:06 bob: `` <script>x</script> [link](http://x) `code` ``
 
 ## Rollbacks
 
