@@ -25,7 +25,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from autus_tui.core.metrics import MetricSpec
@@ -304,6 +304,12 @@ def poll_span(store: Store) -> tuple[datetime, datetime] | None:
     """When the first and the last recorded poll happened (folded minutes included)."""
     with store.read() as conn:
         raw = conn.execute("SELECT min(at), max(at) FROM polls").fetchone()
-        folded = conn.execute("SELECT min(minute), max(minute) FROM poll_minutes").fetchone()
-    moments = [from_text(text) for text in (*raw, *folded) if text]
+        moments = [from_text(text) for text in raw if text]
+        for order in ("ASC", "DESC"):  # a folded minute's runs keep its polls' times
+            row = conn.execute("SELECT minute, runs FROM poll_minutes"
+                               f" ORDER BY minute {order} LIMIT 1").fetchone()
+            if row is not None:
+                runs = _runs(row[1])
+                moments.append(from_text(row[0]) if not runs else datetime.fromtimestamp(
+                    runs[0][0] if order == "ASC" else runs[-1][1], UTC))
     return (min(moments), max(moments)) if moments else None
