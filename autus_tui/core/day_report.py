@@ -95,6 +95,8 @@ class ReportData:
     """Every level episode of the day (``core.episodes``), by start."""
     hours: tuple[HourRow, ...] = ()
     shifts: tuple[Shift, ...] = ()
+    covered: tuple[tuple[datetime, datetime], ...] = ()
+    """When polls were being recorded (``core.outages.polled_spans``); empty: not known."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """More sections' data: ``incidents``, ``rollbacks``."""
 

@@ -47,13 +47,18 @@ def outage_words(outage: Outage, data: ReportData) -> str:
 
 
 def availability_line(data: ReportData) -> str:
-    if data.first_poll is None or data.until <= data.first_poll:
+    """Up time over polled time; a gap in the record (no poll) is neither."""
+    first, until = data.first_poll, data.until
+    if first is None or until <= first:
         return "- Availability: no polls were recorded"
-    span = (data.until - data.first_poll).total_seconds()
-    down = covered(data.outages, data.first_poll, data.until, now=data.until).total_seconds()
-    return (f"- Availability: {share(span - down, span)} of the polled time "
-            f"({data.when(data.first_poll)} to {data.when(data.until)}); "
-            f"down {duration(down)}")
+    spans = [(max(a, first), min(b, until)) for a, b in data.covered] or [(first, until)]
+    spans = [(a, b) for a, b in spans if b > a]
+    polled = sum((b - a).total_seconds() for a, b in spans)
+    down = sum(covered(data.outages, a, b, now=until).total_seconds() for a, b in spans)
+    gaps = (until - first).total_seconds() - polled
+    line = (f"- Availability: {share(polled - down, polled)} of the polled time "
+            f"({data.when(first)} to {data.when(until)}); down {duration(down)}")
+    return line + (f"; not polled for {duration(gaps)}" if gaps >= 1 else "")
 
 
 def _outages_line(data: ReportData) -> str:

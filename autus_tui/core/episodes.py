@@ -15,7 +15,10 @@ value among the changes, which ``services.report_data`` refines from the minute 
 
 ``episodes(changes, since, until, initial=...)`` works within ``since``–``until``: the
 level at ``since`` is ``initial[key]`` (the last change before it), so a shift's episodes
-are clipped to the shift.
+are clipped to the shift. ``covered`` (``core.outages.polled_spans``) clips them to the
+times polls were recorded: a held level is not news across a gap in the record (no poll
+at all: nothing was known), so such a gap counts neither as WARN nor CRIT; one of
+``gap`` or longer also ends the episode.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ def episodes(
     changes: Sequence[Change], since: datetime, until: datetime, *,
     initial: Mapping[str, Level] | None = None, gap: timedelta = EPISODE_GAP,
     worse: Callable[[str, float, float], bool] = lambda _key, a, b: a > b,
+    covered: Sequence[tuple[datetime, datetime]] | None = None,
 ) -> tuple[Episode, ...]:
     """Every episode of every metric within ``since``–``until``, by start then metric.
 
@@ -94,6 +98,8 @@ def episodes(
     for key in sorted({*by_key, *(k for k, v in initial.items() if v in BAD)}):
         mine = by_key.get(key, [])
         periods = _bad_periods(mine, since, until, initial.get(key))
+        if covered is not None:
+            periods = _clip(periods, covered)
         groups: list[list[_Period]] = []
         for period in periods:
             if groups and period[0] - groups[-1][-1][1] < gap:
@@ -116,6 +122,18 @@ def episodes(
                 sum((p[1] - p[0]).total_seconds() for p in group if p[2] is Level.CRIT),
                 len(inside), peak))
     return tuple(sorted(found, key=lambda e: (e.start, e.key)))
+
+
+def _clip(periods: Sequence[_Period],
+          covered: Sequence[tuple[datetime, datetime]]) -> list[_Period]:
+    """The parts of ``periods`` within ``covered`` (both in time order)."""
+    out: list[_Period] = []
+    for start, end, level in periods:
+        for low, high in covered:
+            if high <= start or low >= end:
+                continue
+            out.append((max(start, low), min(end, high), level))
+    return out
 
 
 def _still_bad(changes: Sequence[Change], until: datetime, first: Level | None) -> bool:

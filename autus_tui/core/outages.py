@@ -97,6 +97,20 @@ class PollMark:
     """The last poll of the run (``None``: one poll, at ``at``)."""
 
 
+def polled_spans(marks: Iterable[PollMark], stale: timedelta) -> list[tuple[datetime, datetime]]:
+    """When polls were being recorded: from a poll to the last one less than ``stale``
+    after the one before, plus ``stale`` (a value counts that long at most). A longer
+    pause is a gap in the record (nobody polled), whatever the levels held."""
+    spans: list[tuple[datetime, datetime]] = []
+    for mark in marks:
+        last = mark.last or mark.at
+        if spans and mark.at - spans[-1][1] <= timedelta(0):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last + stale))
+        else:
+            spans.append((mark.at, last + stale))
+    return spans
+
+
 def mark_of(poll: PollResult) -> PollMark:
     reason = poll_out_reason(poll)
     return PollMark(poll.at, reason is not None, reason or "")

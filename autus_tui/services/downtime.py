@@ -12,7 +12,10 @@ of out polls is decoded (for its reason).
 indexed queries; when it began before the oldest raw poll kept, its start is read from
 the folded minutes (``since_at_least`` only when those do not tell either).
 
-``availability(found, start, end, now)``: the share of ``start``–``end`` not in an outage.
+``day_marks`` are every poll as out / not out (what both read); ``day_coverage`` the
+spans in which polls were being recorded (a level is not news across a gap in the
+record: ``core.episodes``). ``availability(found, start, end, now)``: the share of
+``start``–``end`` not in an outage.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from autus_tui.core.outages import (
     mark_of,
     minute_marks,
     outage_runs,
+    polled_spans,
 )
 from autus_tui.store import samples
 from autus_tui.store.events import from_text
@@ -61,9 +65,30 @@ def _folded_marks(store: Store) -> list[PollMark]:
             for mark in minute_marks(minute, summary)]
 
 
+def day_marks(store: Store) -> list[PollMark]:
+    """Every poll recorded as out / not out, oldest first: the folded minutes' runs, then
+    the raw polls."""
+    return [*_folded_marks(store), *_raw_marks(store)]
+
+
 def day_outages(store: Store) -> tuple[Outage, ...]:
     """Every outage recorded, oldest first: the folded minutes, then the raw polls."""
-    return outage_runs([*_folded_marks(store), *_raw_marks(store)])
+    return outage_runs(day_marks(store))
+
+
+def stale_span(store: Store, default: float = 3.0) -> timedelta:
+    """How long a recorded value counts at most (the polls' own ``stale_after``)."""
+    with store.read() as conn:
+        seconds = conn.execute("SELECT max(stale_after) FROM polls").fetchone()[0]
+    return timedelta(seconds=float(seconds) if seconds is not None else default)
+
+
+def day_coverage(
+    store: Store, marks: list[PollMark],
+) -> list[tuple[datetime, datetime]] | None:
+    """When polls were being recorded (``core.outages.polled_spans``); ``None`` when no
+    poll is recorded at all (nothing to tell the record's gaps by)."""
+    return polled_spans(marks, stale_span(store)) if marks else None
 
 
 def ongoing_outage(store: Store) -> tuple[Outage | None, bool]:

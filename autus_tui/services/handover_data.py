@@ -34,7 +34,7 @@ from autus_tui.core.handover_summary import (
 from autus_tui.core.incident_report import handover_line
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
-from autus_tui.core.outages import Outage
+from autus_tui.core.outages import Outage, outage_runs
 from autus_tui.core.payload import Health
 from autus_tui.core.runbook import ItemState, Runbook
 from autus_tui.core.schedule import (
@@ -54,7 +54,7 @@ from autus_tui.services.day_facts import (
     level_changes,
     levels_at,
 )
-from autus_tui.services.downtime import day_outages
+from autus_tui.services.downtime import day_coverage, day_marks
 from autus_tui.services.event_text import event_line
 from autus_tui.services.incident_facts import incident_facts
 from autus_tui.services.recorder import recorded_trackers
@@ -84,7 +84,8 @@ def handover_summary(
     screen's own latest health document and its time (else the latest recorded poll's)."""
     window = handover_window(day_shifts(store))
     current = window.current
-    found = day_outages(store)
+    marks = day_marks(store)
+    found = outage_runs(marks)
     start = window.start
     shift_outages = tuple(o for o in found if start is None or o.until(now) >= start)
     done = _work(store, runbook, window.start_id)
@@ -102,7 +103,8 @@ def handover_summary(
         window_start=start, covered=window.covered,
         health=_health_now(store, found, now, stale_after, day, health),
         down_now=bool(found and found[-1].ongoing),
-        outages=shift_outages, worst=_worst(store, metrics, start, now),
+        outages=shift_outages,
+        worst=_worst(store, metrics, start, now, day_coverage(store, marks)),
         done=tuple(done[-MAX_DONE:]), more_done=max(0, len(done) - MAX_DONE),
         rehearsal=is_rehearsal_mode(store),
     )
@@ -176,11 +178,12 @@ def _hms(span: timedelta) -> str:
 
 
 def _worst(store: Store, metrics: Sequence[MetricSpec], start: datetime | None,
-           now: datetime) -> tuple[MetricWorst, ...]:
+           now: datetime, covered: list[tuple[datetime, datetime]] | None,
+           ) -> tuple[MetricWorst, ...]:
     changes = level_changes(store)
     since = start or min((c.at for c in changes), default=now)
     found = episodes([c for c in changes if c.at >= since], since, max(now, since),
-                     initial=levels_at(changes, since))
+                     initial=levels_at(changes, since), covered=covered)
     out = []
     for spec in metrics:
         mine = [e for e in found if e.key == spec.key]

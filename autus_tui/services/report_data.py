@@ -25,6 +25,7 @@ from autus_tui.core.day_report import ItemRow, NoteRow, ReportData, SlotRows, Ve
 from autus_tui.core.episodes import episodes as episodes_of
 from autus_tui.core.episodes import refine_peaks
 from autus_tui.core.hourly import hourly
+from autus_tui.core.outages import outage_runs
 from autus_tui.core.rollup import figures
 from autus_tui.core.runbook import ItemState, Runbook
 from autus_tui.core.schedule import progress
@@ -36,7 +37,7 @@ from autus_tui.services.day_facts import (
     peak_reader,
     worse_for,
 )
-from autus_tui.services.downtime import day_outages
+from autus_tui.services.downtime import day_coverage, day_marks
 from autus_tui.services.event_text import verdict_word
 from autus_tui.services.handover_data import handover_markdown, handover_summary
 from autus_tui.services.incident_facts import incident_facts
@@ -73,11 +74,14 @@ def collect_report(
     metric_figures = tuple((spec, figures(buckets, spec.key)) for spec in config.metrics)
     span = samples.poll_span(store)
     until = span[1] if span else now
-    found = day_outages(store)
+    polled = day_marks(store)
+    found = outage_runs(polled)
     worse = worse_for(config.metrics)
     changes = level_changes(store)
     start = min([c.at for c in changes] + ([span[0]] if span else []), default=now)
-    episodes = refine_peaks(episodes_of(changes, start, max(until, start), worse=worse),
+    spans = day_coverage(store, polled)
+    episodes = refine_peaks(episodes_of(changes, start, max(until, start), worse=worse,
+                                        covered=spans),
                             peak_reader(buckets, config.metrics), until, worse)
     written = tuple(NoteRow(e.at, e.operator, str(e.detail.get("text", "")))
                     for e in note_store.notes(store, limit=MAX_EVENTS))
@@ -91,7 +95,7 @@ def collect_report(
         first_poll=span[0] if span else None, last_poll=span[1] if span else None,
         notes=written, outages=found, episodes=episodes,
         hours=hourly(buckets, minutes, zone, outages=found, now=until),
-        shifts=day_shifts(store),
+        shifts=day_shifts(store), covered=tuple(spans or ()),
         extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS))),
                "incidents": incident_facts(store)},
     )
