@@ -10,6 +10,8 @@ the rate), before and after the polls are folded into minutes.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -51,8 +53,12 @@ def _write(store: Store, polls: list[PollResult], hold_trackers: bool = True) ->
 
 
 def _table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the first table after ``heading``."""
     lines = text.splitlines()
-    at = lines.index(heading) + 4  # heading, blank, header, rule
+    at = lines.index(heading) + 1
+    while not lines[at].startswith("|"):
+        at += 1
+    at += 2  # header, rule
     rows = []
     while at < len(lines) and lines[at].startswith("|"):
         rows.append([cell.strip() for cell in lines[at].strip("|").split(" | ")])
@@ -153,3 +159,34 @@ def test_the_hour_table_equals_what_the_raw_polls_say(tmp_path: Path) -> None:
         assert samples.fold_all_old(store, CONFIG.metrics, end, keep=timedelta(hours=1)) > 0
         folded = _table(render(collect_report(store, CONFIG, RUNBOOK, end)), "## Hour by hour")
     assert raw == folded == list(expected.values())
+
+
+def test_the_d1_review_answers_from_the_data_or_says_it_cannot(tmp_path: Path) -> None:
+    polls = _noisy_day()
+    db = tmp_path / "launch.db"
+    with Store(db) as store:
+        _write(store, polls, hold_trackers=False)
+    done = subprocess.run([sys.executable, "-m", "autus_tui.cli", "report", "--db", str(db),
+                           "--d1"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith("# D+1 리뷰 — AUTUS v1.0")
+    for item in ("D-Day 에러 로그 리뷰", "Gate 이벤트 패턴 분석", "Afterimage 무결성 검증",
+                 "사용자 행동 패턴 확인 (설명 요청 빈도)"):
+        assert f". {item}" in text and f"| {item} | open |" in text  # answered; its state
+    assert text.count("Not supported by the recorded data:") == 3  # error log, integrity,
+    assert "explanation requests are not recorded" in text         # explanation requests
+    expected = _expected_hours(polls)
+    errors = _table(text, "### Errors by hour")
+    assert [[r[0], r[1], r[2], r[4], r[5]] for r in errors] == [
+        [row[0], row[1], row[2], row[5], row[6]] for row in expected.values()]
+    by_minute: dict[str, list[float]] = {}
+    for poll in polls:
+        value = poll.readings["error_rate"].value
+        assert value is not None
+        by_minute.setdefault(f"{poll.at.astimezone(SEOUL):%H:%M}", []).append(value)
+    worst = max(by_minute, key=lambda m: sum(by_minute[m]) / len(by_minute[m]))
+    assert _table(text, "### The worst minutes")[0][0] == worst
+    gates = _table(text, "## 2. Gate 이벤트 패턴 분석")
+    assert [r[1:4] for r in gates] == [row[8:11] for row in expected.values()]

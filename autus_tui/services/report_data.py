@@ -18,9 +18,10 @@ database (``store.mode``) gets the REHEARSAL banner whatever the run's flags.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from autus_tui.core.config import Config
+from autus_tui.core.d1_review import d1_facts
 from autus_tui.core.day_report import ItemRow, NoteRow, ReportData, SlotRows, Verdict
 from autus_tui.core.episodes import episodes as episodes_of
 from autus_tui.core.episodes import refine_peaks
@@ -51,8 +52,9 @@ MAX_ROLLBACKS = 200
 
 
 def collect_report(
-    store: Store, config: Config, runbook: Runbook, now: datetime
+    store: Store, config: Config, runbook: Runbook, now: datetime, *, d1: bool = False,
 ) -> ReportData:
+    """The report's data; ``d1``: also what the D+1 review needs (``extra["d1"]``)."""
     zone = config.launch.zone
     marks = store.marks()
     verdicts = last_verdicts(store)
@@ -97,8 +99,16 @@ def collect_report(
         hours=hourly(buckets, minutes, zone, outages=found, now=until),
         shifts=day_shifts(store), covered=tuple(spans or ()),
         extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS))),
-               "incidents": incident_facts(store)},
+               "incidents": incident_facts(store),
+               **({"d1": d1_facts(buckets, minutes, _d1_slot(runbook))} if d1 else {})},
     )
+
+
+def _d1_slot(runbook: Runbook) -> str:
+    """The runbook's D+1 morning slot: ``d1``, else the first slot a day after launch."""
+    found = next((s for s in runbook.slots if s.id == "d1"), None) or next(
+        (s for s in runbook.slots if s.offset >= timedelta(days=1, hours=1)), None)
+    return found.title if found else ""
 
 
 def _verdict(event: Event | None) -> Verdict | None:
