@@ -14,6 +14,7 @@ from autus_tui.core import markdown as md
 @pytest.mark.parametrize("text", [
     "에러율 < 1% 확인", "v1.0.0 → v0.9.10", "#2 주의 에러율 > 1%", "2 * 3 = 6", "snake_case",
     "a@b.com", "DB pool 41/100 — 지켜볼 것", "git tag -l 'v1.0*'", "100%", "x | y",
+    "`main` 브랜치 태그: `v1.0.0`", "use `make` or `make -j`",  # its own code spans
 ])
 def test_plain_text_stays_as_typed(text: str) -> None:
     assert md.inline(text) == text
@@ -29,7 +30,7 @@ def test_plain_text_stays_as_typed(text: str) -> None:
     ("> not a quote", "`> not a quote`"),
     ("ping @channel", "`ping @channel`"),
     ("AT&amp;T", "`AT&amp;T`"),
-    ("use `make`", "`` use `make` ``"),  # padded: CommonMark strips one space each side
+    ("`a` and `b` *x*", "`` `a` and `b` *x* ``"),  # padded: CommonMark strips one space
     ("back\\slash", "`back\\slash`"),
     ("~~gone~~", "`~~gone~~`"),
     ("[@click=app.quit]", "`[@click=app.quit]`"),

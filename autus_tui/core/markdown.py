@@ -7,7 +7,9 @@ Backslash escapes would do that on a Git host but show literally in a chat tool 
 so they are not used: text that could mean something is put in a code span instead
 (`` `Gate *이벤트* 정상 기록` ``), where nothing is interpreted anywhere; text that cannot
 (``에러율 < 1% 확인``, ``v1.0.0 → v0.9.10``) stays as it is. Control characters go first
-(``core.text``). What could mean something (``risky``): a backtick or backslash; two or
+(``core.text``). Code spans the text has itself (``main 브랜치 태그`` with backticks,
+from the runbook) are kept: they mean the same everywhere. What could mean something
+(``risky``), outside those: a backtick or backslash; two or
 more ``*``, ``_`` or ``~``; a ``[`` with a ``]`` after it; ``<`` before a letter, ``/``,
 ``!`` or ``?`` (HTML, an autolink, a chat tool's ``<!channel>``); an entity (``&amp;``);
 ``@`` before a word (a mention pages someone); and at its start a heading ``# ``, a quote
@@ -38,9 +40,15 @@ _RISKY = re.compile(
 _PAIRED = ("*", "_", "~")
 
 
+_SPAN = re.compile(r"`[^`]+`")
+
+
 def risky(text: str) -> bool:
-    """Whether ``text`` could mean something in Markdown or a chat tool (module doc)."""
-    return bool(_RISKY.search(text)) or any(text.count(c) >= 2 for c in _PAIRED)
+    """Whether ``text`` could mean something in Markdown or a chat tool (module doc),
+    apart from code spans of its own (```main``` in a runbook item), which read the same
+    everywhere and are kept."""
+    outside = _SPAN.sub("x", text)
+    return bool(_RISKY.search(outside)) or any(outside.count(c) >= 2 for c in _PAIRED)
 
 
 def code(text: str) -> str:
