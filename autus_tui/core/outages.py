@@ -97,18 +97,24 @@ class PollMark:
     """The last poll of the run (``None``: one poll, at ``at``)."""
 
 
-def polled_spans(marks: Iterable[PollMark], stale: timedelta) -> list[tuple[datetime, datetime]]:
-    """When polls were being recorded: from a poll to the last one less than ``stale``
-    after the one before, plus ``stale`` (a value counts that long at most). A longer
-    pause is a gap in the record (nobody polled), whatever the levels held."""
-    spans: list[tuple[datetime, datetime]] = []
+def polled_spans(
+    marks: Iterable[PollMark], stale: timedelta, pause: timedelta | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """When polls were being recorded: polls at most ``pause`` apart (default ``stale``;
+    the poller's longest back-off while the backend fails), each span ending ``stale``
+    after its last poll (a value counts that long at most). A longer pause is a gap in
+    the record (nobody polled), whatever the levels held."""
+    pause = stale if pause is None else max(pause, stale)
+    spans: list[tuple[datetime, datetime, datetime]] = []  # (first, last poll, end)
     for mark in marks:
         last = mark.last or mark.at
-        if spans and mark.at - spans[-1][1] <= timedelta(0):
-            spans[-1] = (spans[-1][0], max(spans[-1][1], last + stale))
+        if spans and mark.at - spans[-1][1] <= pause:
+            first, before, _end = spans[-1]
+            last = max(last, before)
+            spans[-1] = (first, last, last + stale)
         else:
-            spans.append((mark.at, last + stale))
-    return spans
+            spans.append((mark.at, last, last + stale))
+    return [(first, end) for first, _last, end in spans]
 
 
 def mark_of(poll: PollResult) -> PollMark:

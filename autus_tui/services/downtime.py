@@ -31,6 +31,8 @@ from autus_tui.core.outages import (
     outage_runs,
     polled_spans,
 )
+from autus_tui.core.series import STALE_INTERVALS
+from autus_tui.sources.poller import MAX_BACKOFF
 from autus_tui.store import samples
 from autus_tui.store.events import from_text
 from autus_tui.store.store import Store
@@ -84,11 +86,17 @@ def stale_span(store: Store, default: float = 3.0) -> timedelta:
 
 
 def day_coverage(
-    store: Store, marks: list[PollMark],
+    store: Store, marks: list[PollMark], interval: float = 1.0,
 ) -> list[tuple[datetime, datetime]] | None:
     """When polls were being recorded (``core.outages.polled_spans``); ``None`` when no
-    poll is recorded at all (nothing to tell the record's gaps by)."""
-    return polled_spans(marks, stale_span(store)) if marks else None
+    poll is recorded at all (nothing to tell the record's gaps by). Polls may be as far
+    apart as the poller's longest back-off (``MAX_BACKOFF`` real seconds, at the clock's
+    pace, which the stored stale window carries: ``STALE_INTERVALS`` intervals)."""
+    if not marks:
+        return None
+    stale = stale_span(store, STALE_INTERVALS * interval)
+    pace = stale / (STALE_INTERVALS * interval)  # clock seconds per real second
+    return polled_spans(marks, stale, pace * max(interval, MAX_BACKOFF) * 1.5)
 
 
 def ongoing_outage(store: Store) -> tuple[Outage | None, bool]:

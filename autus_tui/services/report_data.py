@@ -81,7 +81,7 @@ def collect_report(
     worse = worse_for(config.metrics)
     changes = level_changes(store)
     start = min([c.at for c in changes] + ([span[0]] if span else []), default=now)
-    spans = day_coverage(store, polled)
+    spans = day_coverage(store, polled, config.backend.interval)
     episodes = refine_peaks(episodes_of(changes, start, max(until, start), worse=worse,
                                         covered=spans),
                             peak_reader(buckets, config.metrics), until, worse)
