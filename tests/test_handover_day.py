@@ -23,7 +23,8 @@ from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config, ConfigError, LaunchConfig, build_config
 from autus_tui.core.day_report import render
 from autus_tui.core.handover_summary import handover_markdown
-from autus_tui.core.observations import HostSample
+from autus_tui.core.observations import HostSample, PollResult
+from autus_tui.core.payload import Health, Reading
 from autus_tui.core.report_config import ReportConfig
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.recorder import record_poll
@@ -32,7 +33,7 @@ from autus_tui.services.runbook_files import load_runbooks
 from autus_tui.sim.scenarios import load_scenario
 from autus_tui.sim.server import SimBackend
 from autus_tui.sources.poller import Poller
-from autus_tui.store import Store
+from autus_tui.store import Store, samples
 from autus_tui.store.notes import current_oncall
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.dialogs.confirm import ConfirmDialog
@@ -46,7 +47,7 @@ OUTGOING = """
 import sys
 from datetime import datetime
 from autus_tui.core.clock import FixedClock
-from autus_tui.store import Store
+from autus_tui.store import Store, samples
 from autus_tui.store.notes import add_note, take_over
 clock = FixedClock(datetime.fromisoformat(sys.argv[2]))
 with Store(sys.argv[1], clock) as store:
@@ -63,7 +64,7 @@ from autus_tui.core.handover_summary import handover_markdown
 from autus_tui.core.schedule import LaunchDay
 from autus_tui.services.report_data import handover_summary
 from autus_tui.services.runbook_files import load_runbooks
-from autus_tui.store import Store
+from autus_tui.store import Store, samples
 zone = ZoneInfo("Asia/Seoul")
 config = Config()
 with Store(sys.argv[1]) as store:
@@ -135,20 +136,27 @@ async def test_an_outage_played_at_speed_is_one_outage_in_the_handover_and_the_r
     poller = Poller(config.backend, config.metrics, clock)
     try:
         with Store(tmp_path / "launch.db", clock) as store:
+            runbook = load_runbooks(config)
+            day = LaunchDay(DAY, LaunchConfig().time, config.launch.zone)
+            during = None
             while clock.moment < datetime(2026, 11, 27, 0, 40, tzinfo=UTC):  # to 09:40
                 result = await poller.poll_once()
                 with store.write() as tx:
                     record_poll(tx, result, [], 30.0, "host:1:alice")
                 clock.moment += timedelta(seconds=10)
+                if clock.moment == datetime(2026, 11, 27, 0, 20, tzinfo=UTC):  # 09:20 KST
+                    during = handover_summary(store, runbook, day, clock.moment,
+                                              config.metrics, timedelta(seconds=30))
             now = clock.moment
-            runbook = load_runbooks(config)
-            summary = handover_summary(store, runbook, LaunchDay(DAY, LaunchConfig().time,
-                                                                 config.launch.zone),
-                                       now, config.metrics, timedelta(seconds=30))
+            summary = handover_summary(store, runbook, day, now, config.metrics,
+                                       timedelta(seconds=30))
             report = render(collect_report(store, config, runbook, now))
     finally:
         await poller.aclose()
         await backend.stop()
+    assert during is not None and during.down_now
+    assert during.health.startswith("DOWN since 09:01:00, 0:19:00 (health down")
+    assert not summary.down_now and summary.health.startswith("ok")
     assert len(summary.outages) == 1
     outage = summary.outages[0]
     assert outage.start == datetime(2026, 11, 27, 0, 1, tzinfo=UTC)
@@ -172,3 +180,26 @@ def test_the_report_folder_is_configured_and_checked() -> None:
                      ("x", "report")):
         with pytest.raises(ConfigError, match=f"^a.toml: {key}: "):
             build_config([("a.toml", {"report": raw})])
+
+
+async def test_the_view_says_down_while_an_outage_goes_on(tmp_path: Path) -> None:
+    up = [PollResult(START - timedelta(minutes=13) + n * timedelta(seconds=10),
+                     {"error_rate": Reading(0.3)}, Health("ok", "")) for n in range(60)]
+    down = [PollResult(START - timedelta(minutes=3) + n * timedelta(seconds=5), {},
+                       Health("down", "db gone"), "metrics: HTTP 503", backend_down=False)
+            for n in range(37)]                                   # 09:00:00 to 09:03:00
+    clock = FixedClock(START)
+    store = Store(tmp_path / "day.db", clock)
+    samples.record_polls(store, up + down, 3.0)
+    app = ControlRoom(Config(operator="alice", launch=LaunchConfig(date=DAY)), clock,
+                      rehearsal=True, poll=False, store=store,
+                      host_reader=lambda: HostSample(12.0, 45.5, 0.52, 61.0))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("h")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        view = app.screen
+        assert isinstance(view, HandoverScreen)
+        assert await wait_until(pilot, lambda: view.text.splitlines()[1].endswith(" · DOWN"))
+        assert "  health now DOWN since 09:00:00, 0:03:00 (health down: db gone)" in view.text
+        assert "  DOWN since 09:00:00, 0:03:00 so far: health down: db gone" in view.text
+    store.close()

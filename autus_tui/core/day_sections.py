@@ -25,7 +25,6 @@ from autus_tui.core.day_report import ReportData, duration, share
 from autus_tui.core.episodes import Episode
 from autus_tui.core.hourly import HourRow
 from autus_tui.core.incident_report import IncidentFacts
-from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.outages import Outage
 from autus_tui.core.outages import downtime as covered
@@ -217,6 +216,3 @@ def oncall(data: ReportData) -> list[str]:
     return [*out, *md.table(["On call", "From", "To", "Lasted", "Took over from",
                              "Handed to"], rows)]
 
-
-def worst_level(found: Sequence[Episode]) -> Level:
-    return max((e.worst for e in found), key=lambda lv: lv.severity, default=Level.OK)

@@ -7,10 +7,10 @@ Backslash escapes would do that on a Git host but show literally in a chat tool 
 so they are not used: text that could mean something is put in a code span instead
 (`` `Gate *이벤트* 정상 기록` ``), where nothing is interpreted anywhere; text that cannot
 (``에러율 < 1% 확인``, ``v1.0.0 → v0.9.10``) stays as it is. Control characters go first
-(``core.text``). Code spans the text has itself (``main 브랜치 태그`` with backticks,
-from the runbook) are kept: they mean the same everywhere. What could mean something
-(``risky``), outside those: a backtick or backslash; two or
-more ``*``, ``_`` or ``~``; a ``[`` with a ``]`` after it; ``<`` before a letter, ``/``,
+(``core.text``). Code spans the text has itself (the runbook's item with ``main`` and
+``v1.0.0`` in backticks) are kept: they mean the same everywhere. What could mean
+something (``risky``), outside those: a backtick or backslash; two or more ``*``, ``_``
+or ``~``; a ``[`` with a ``]`` after it; ``<`` before a letter, ``/``,
 ``!`` or ``?`` (HTML, an autolink, a chat tool's ``<!channel>``); an entity (``&amp;``);
 ``@`` before a word (a mention pages someone); and at its start a heading ``# ``, a quote
 ``>``, a bullet ``- ``/``+ ``/``* `` or a number list ``1. ``.

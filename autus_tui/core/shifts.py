@@ -89,11 +89,3 @@ def handover_window(all_shifts: Sequence[Shift]) -> HandoverWindow:
     covered = tuple(all_shifts[-2:])
     return HandoverWindow(covered[0].start, covered, covered[0].start_id)
 
-
-def shift_of(all_shifts: Sequence[Shift], at: datetime) -> Shift | None:
-    """The shift going on at ``at`` (``None`` before the first take-over)."""
-    found = None
-    for shift in all_shifts:
-        if shift.start <= at:
-            found = shift
-    return found

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from autus_tui.core.day_report import NoteRow
+from autus_tui.core.day_report import NoteRow, duration
 from autus_tui.core.episodes import BAD, episodes
 from autus_tui.core.handover_summary import (
     HandoverSummary,
@@ -63,6 +63,9 @@ from autus_tui.store import notes as note_store
 
 __all__ = ["handover_markdown", "handover_summary"]
 HANDOVER_ROLLBACKS = 5
+DOWN_AGE = 3
+"""An ongoing outage is DOWN now while its last poll is at most this many stale windows
+old (the poller backs off to one poll in 5 s while the backend fails)."""
 MAX_DONE = 200
 WORK_KINDS = ("checklist.done", "checklist.na", "checklist.undo", "checklist.verify",
               "incident.declare", "incident.acknowledge", "incident.escalate",
@@ -88,6 +91,9 @@ def handover_summary(
     found = outage_runs(marks)
     start = window.start
     shift_outages = tuple(o for o in found if start is None or o.until(now) >= start)
+    # Going on, and seen lately (the poller backs off while the backend fails).
+    down = found[-1] if found and found[-1].ongoing and \
+        now - found[-1].last_out <= DOWN_AGE * stale_after else None
     done = _work(store, runbook, window.start_id)
     return HandoverSummary(
         now=now, oncall=note_store.current_oncall(store),
@@ -101,8 +107,8 @@ def handover_summary(
         incidents=tuple(handover_line(facts, now, day.zone) for facts in incident_facts(store)
                         if facts.open),
         window_start=start, covered=window.covered,
-        health=_health_now(store, found, now, stale_after, day, health),
-        down_now=bool(found and found[-1].ongoing),
+        health=_health_now(store, down, now, stale_after, day, health),
+        down_now=down is not None,
         outages=shift_outages,
         worst=_worst(store, metrics, start, now, day_coverage(store, marks)),
         done=tuple(done[-MAX_DONE:]), more_done=max(0, len(done) - MAX_DONE),
@@ -146,7 +152,7 @@ def _alerts(
 
 
 def _health_now(
-    store: Store, found: Sequence[Outage], now: datetime, stale_after: timedelta,
+    store: Store, down: Outage | None, now: datetime, stale_after: timedelta,
     day: LaunchDay, shown: tuple[Health | None, datetime | None] | None,
 ) -> str:
     if shown is not None and shown[1] is not None:
@@ -158,10 +164,9 @@ def _health_now(
         poll = latest[0][1]
         health, at, error = poll.health, poll.at, poll.error
     zone = day.zone
-    if found and found[-1].ongoing:
-        outage = found[-1]
-        words = (f"DOWN since {outage.start.astimezone(zone):%H:%M:%S}, "
-                 f"{_hms(outage.lasted(now, stale_after))} ({outage.reason})")
+    if down is not None:
+        words = (f"DOWN since {down.start.astimezone(zone):%H:%M:%S}, "
+                 f"{duration(down.lasted(now).total_seconds())} ({down.reason})")
     elif health is not None:
         words = health.status + (f": {health.message}" if health.message else "")
     else:
@@ -169,12 +174,6 @@ def _health_now(
     if now - at > stale_after:
         words += f"; nothing read since {at.astimezone(zone):%H:%M:%S}"
     return words
-
-
-def _hms(span: timedelta) -> str:
-    from autus_tui.core.day_report import duration
-
-    return duration(span.total_seconds())
 
 
 def _worst(store: Store, metrics: Sequence[MetricSpec], start: datetime | None,
