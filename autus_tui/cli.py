@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--rehearsal", action="store_true", default=None,
                         help="the rehearsal database (when --db is not given)")
     report.add_argument("--out", metavar="FILE", help="write the report here (default: stdout)")
+    report.add_argument("--d1", action="store_true",
+                        help="the D+1 morning review instead (errors, gate and Afterimage "
+                             "patterns by hour, what the data cannot tell)")
     return parser
 
 
@@ -145,7 +148,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "report":
         from autus_tui.commands.report import run_report
 
-        return run_report(config_from_args(args), args.out)
+        return run_report(config_from_args(args), args.out, d1=args.d1)
     if args.command == "backend":
         from autus_tui.commands.backend import serve_forever
 

@@ -95,7 +95,9 @@ def recorded_changes(store: Store, key: str) -> list[dict[str, Any]]:
 
 def report_rows(store: Store, config: Config, runbook: Runbook) -> list[str]:
     data = collect_report(store, config, runbook, datetime.now(UTC))
-    return [f"{row.label} {row.before} → {row.after}" for row in data.level_changes]
+    labels = {spec.key: spec.label for spec in config.metrics}
+    return [f"{labels[e.key]} {e.worst.value} {'going on' if e.end is None else 'ended'} "
+            f"({e.changes} change{'s' * (e.changes != 1)})" for e in data.episodes]
 
 
 async def test_a_jittering_value_is_never_announced_and_a_held_one_once(
@@ -134,7 +136,8 @@ async def test_a_jittering_value_is_never_announced_and_a_held_one_once(
                 ("OK", "WARN", 1)]
             runbook = load_runbooks(alice.config)
             assert [row for row in report_rows(store, alice.config, runbook)
-                    if row.startswith("Gate Failures")] == ["Gate Failures OK → WARN"]
+                    if row.startswith("Gate Failures")] == [
+                        "Gate Failures WARN going on (1 change)"]
 
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)

@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import signal
 import sqlite3
@@ -42,6 +43,7 @@ WAIT = 20.0
 def _environment(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTUS_", "TEXTUAL"))}
     env.update(TERM="xterm-256color", COLUMNS="80", LINES="24", TMPDIR=str(tmp_path),
+               HOME=str(tmp_path / "home"),  # the demo's report goes to ~/autus-demo-reports
                XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
     return env
 
@@ -148,13 +150,14 @@ def _drawn_and_polling(term: Terminal, db: Path) -> Callable[[], bool]:
                     and bool(_rows(db, "SELECT 1 FROM polls")))
 
 
-def _assert_terminal_restored(output: bytes) -> None:
-    """After the screen was entered, the last word on each mode is 'off' (and the cursor on)."""
+def _assert_terminal_restored(output: bytes, said: bytes = b"") -> None:
+    """After the screen was entered, the last word on each mode is 'off' (and the cursor on);
+    after leaving, nothing but ``said`` (a line the command prints on purpose)."""
     assert ALT_SCREEN_ON in output
     assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON)
     assert output.rfind(MOUSE_OFF) > output.rfind(MOUSE_ON) > 0
     assert output.rfind(CURSOR_SHOWN) > output.rfind(CURSOR_HIDDEN)
-    tail = output[output.rfind(ALT_SCREEN_OFF):]
+    tail = output[output.rfind(ALT_SCREEN_OFF):].replace(said, b"")
     # Nothing is drawn on the operator's shell after leaving: only mode switches follow.
     assert tail.replace(b"\x1b[", b"").strip(b"?0123456789;<>=hlu") == b""
 
@@ -220,7 +223,9 @@ def test_demo_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
                              in term.output and any(tmp_path.glob("autus-demo-*/*.db")))
         term.process.send_signal(signal.SIGTERM)
         assert term.wait_exit() == 0, term.output[-2000:]
-        _assert_terminal_restored(term.output)
+        said = re.search(rb"autus-tui demo: the rehearsal's report is in \S+\r\n", term.output)
+        assert said is not None, term.output[-2000:]  # tests/test_demo_report.py: the file
+        _assert_terminal_restored(term.output, said.group())
         assert list(tmp_path.glob("autus-demo-*")) == []  # its rehearsal folder removed
     finally:
         term.close()

@@ -138,7 +138,7 @@ async def test_the_handover_lists_open_incidents_first_with_their_ladder(
             "not acknowledged; notices 2 sent",)
         text = handover_markdown(summary, SEOUL)
         assert text.index("## Open incidents") < text.index("## Open checklist items")
-        assert "- \\#2 주의 에러율 \\> 1% → 모니터링 강화 — declared 09:40 by kim" in text
+        assert "- #2 주의 에러율 > 1% → 모니터링 강화 — declared 09:40 by kim" in text
 
 
 async def test_the_report_has_each_incident_and_totals(tmp_path: Path) -> None:
@@ -159,5 +159,5 @@ async def test_the_report_has_each_incident_and_totals(tmp_path: Path) -> None:
     ]
     assert section[9] == ("| #1 | 심각 | 서버 다운 | 09:30 by alice | L1 09:30, L2 09:45 | "
                           "bob after 0:04:00 | bob after 0:20:00 | 재시작 후 정상 |")
-    assert section[10] == ("| #2 | 주의 | 에러율 \\> 1% | 09:40 by kim | L1 09:40, L2 09:41 "
+    assert section[10] == ("| #2 | 주의 | 에러율 > 1% | 09:40 by kim | L1 09:40, L2 09:41 "
                            "by kim | — | open |  |")

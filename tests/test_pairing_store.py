@@ -63,9 +63,10 @@ def test_take_over_records_from_and_to_and_the_other_process_reads_the_on_call(
         assert notes.current_oncall(alice) == "bob"
         assert second.event.detail == {"from": "alice", "to": "bob"}
         notes.add_note(alice, "alice", "pool at 85 %")
+        # The shift bob took over (alice's, from her take-over) keeps its notes.
         handover, since = notes.notes_since_shift(alice)
-        assert handover is not None and handover.id == second.event.id
-        assert [n.detail["text"] for n in since] == ["pool at 85 %"]
+        assert handover is not None and handover.id == first.event.id
+        assert [n.detail["text"] for n in since] == ["day shift note", "pool at 85 %"]
 
 
 def test_handover_summary_and_its_markdown(tmp_path: Path) -> None:
@@ -97,6 +98,9 @@ def test_handover_summary_and_its_markdown(tmp_path: Path) -> None:
         "# Handover — 2026-11-27 18:05",
         "",
         "- On call: bob since 18:05, taking over from alice",
+        "- Handed over: alice → bob at 18:05",
+        "- This handover covers: alice 18:05–18:05, bob since 18:05",
+        "- Health now: no health read",
         "",
         "## Open checklist items",
         "",
@@ -120,10 +124,20 @@ def test_handover_summary_and_its_markdown(tmp_path: Path) -> None:
         "- Error Rate: WARN (2.50%)",
         "- Avg Response: CRIT (2,500 ms)",
         "",
+        "## Health over the shift (since 18:05)",
+        "",
+        "- Outages: none",
+        "- Levels: every metric stayed OK",
+        "",
+        "## Done in the shift (since 18:05)",
+        "",
+        "Nothing recorded.",
+        "",
         "## Notes since the shift began",
         "",
-        "- 18:05 bob: \\| pipe\\",
-        "  \\# heading? \\[@click=app.quit\\]",
+        "- 18:05 bob:",
+        "  - | pipe",  # a pipe in a list item means nothing
+        "  - `# heading? [@click=app.quit]`",
         "",
         "## Open incidents",
         "",

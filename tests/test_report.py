@@ -44,6 +44,9 @@ ERRORS = (0.5, 0.8, 1.5, 2.0, 6.0, 0.9)
 def build(path: Path) -> tuple[Store, Runbook]:
     clock = FixedClock(T0 + timedelta(minutes=1))
     store = Store(path, clock)
+    notes.take_over(store, "alice")
+    store.verify("launch.a", "alice", "active_users > 0", True, "active_users = 10 (> 0)",
+                 mark_done=False)
     store.mark("launch.a", "done", "alice")
     clock.moment = T0 + timedelta(minutes=2)
     store.mark("launch.b", "done", "bob")
@@ -64,6 +67,8 @@ def build(path: Path) -> tuple[Store, Runbook]:
             record_poll(tx, result, changes, 3.0, "host:1:alice")
     clock.moment = T0 + timedelta(minutes=30)
     notes.add_note(store, "alice", "Spike over.\n# not a heading | pipe\x1b[2J")
+    clock.moment = T0 + timedelta(hours=3)
+    notes.take_over(store, "eve|x")
     clock.moment = T0 + timedelta(hours=3, minutes=5)
     store.mark("noon.b", "na", "eve|x", reason="no memory | metric\x1b]0;t\x07")
     clock.moment = T0 + timedelta(hours=3, minutes=6)
@@ -72,31 +77,50 @@ def build(path: Path) -> tuple[Store, Runbook]:
 
 
 EXPECTED = """\
-# D-Day 리포트 — Test \\| runbook
+# D-Day 리포트 — Test | runbook
 
 - Launch day: 2026-11-27 (Asia/Seoul)
 - Generated: 12:10
 - Recorded polls: 6 (1 with errors), 09:00 to 09:00
 
+## Summary
+
+- Availability: 100.0% of the polled time (09:00 to 09:00); down 0:00:00
+- Outages: none (health never said down and the backend always answered)
+- Worst levels:
+  - Error Rate: CRIT — 1 episode, 0:00:01 in CRIT, 0:00:02 in WARN
+- Incidents: none declared
+- Rollbacks: none
+- Checklist: 2/4 closed (50.0%): 1 done, 1 N/A, 2 open
+- On call: 2 shifts, 1 handover (alice → eve|x 12:00)
+
+## Outages
+
+None: health never said down and the backend always answered.
+
 ## Checklist
 
 ### 출시 (09:00) — 1/2 closed: 1 done, 0 N/A, 1 open
 
-| Item | State | By | At | N/A reason |
-|---|---|---|---|---|
-| 첫 사용자 진입 확인 | done | alice | 09:01 |  |
-| Gate \\*이벤트\\* 정상 기록 | open |  |  |  |
+| Item | State | By | At | N/A reason | Last verify |
+|---|---|---|---|---|---|
+| 첫 사용자 진입 확인 | done | alice | 09:01 |  | PASS 09:01 by alice: active_users = 10 (> 0) |
+| `Gate *이벤트* 정상 기록` | open |  |  |  |  |
 
 ### 점심 (12:00) — 1/2 closed: 0 done, 1 N/A, 1 open
 
-| Item | State | By | At | N/A reason |
-|---|---|---|---|---|
-| 에러율 \\< 1% 확인 | open |  |  |  |
-| 메모리 사용량 확인 | N/A | eve\\|x | 12:05 | no memory \\| metric |
+| Item | State | By | At | N/A reason | Last verify |
+|---|---|---|---|---|---|
+| 에러율 < 1% 확인 | open |  |  |  |  |
+| 메모리 사용량 확인 | N/A | eve\\|x | 12:05 | no memory \\| metric |  |
 
 ## Incidents
 
 No incidents were declared.
+
+## Rollbacks
+
+No rollback was run.
 
 ## Metrics
 
@@ -106,8 +130,28 @@ No incidents were declared.
 | Afterimage Rate | 60.0/min | 60.0/min | 60.0/min | 60.0/min | — | — |
 | Error Rate | 0.50% | 1.95% | 6.00% | 6.00% | 0:00:02 | 0:00:01 |
 
-Cumulative counters are under Gate events. p95: nearest rank at the precision shown. \
-Time in a level: from each value until the next, at most 3 poll intervals.
+Cumulative counters are under Gate events. p95: nearest rank at the precision shown. Time in \
+a level: from each value until the next, at most 3 poll intervals.
+
+## Level episodes
+
+| Metric | Start | End | Duration | Worst | Peak | In CRIT | Changes |
+|---|---|---|---|---|---|---|---|
+| Error Rate | 09:00:02 | 09:00:05 | 0:00:03 | CRIT | 6.00% | 0:00:01 | 3 |
+
+Held levels (announced after they held, as on the screen); changes less than 5 minutes apart \
+are one episode.
+
+## Hour by hour
+
+| Hour | Polls | Poll errors | Users (mean) | Users (peak) | Error rate | Error rate (worst) \
+| Avg response | OBSERVE | RING | LOCK | Afterimages | Down |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| 09:00 | 6 | 1 | 35 | 60 | 1.95% | 6.00% | — | 5 | 0 | 0 | 8 |  |
+
+Means and peaks of the values polled in the hour; gate events: how much each cumulative count \
+grew in the hour; Afterimages: estimated from the rate over time (the backend reports no \
+total); Down: the hour's time in outages.
 
 ## Gate events (OBSERVE / RING / LOCK)
 
@@ -120,23 +164,19 @@ Cumulative counts at the last recorded poll.
 | LOCK | 45 | 22.5% |
 | Total | 200 | 100.0% |
 
-## Level changes
+## On call and handovers
 
-| Time | Metric | Change | Value |
-|---|---|---|---|
-| 09:00:02 | Error Rate | OK → WARN | 1.50% |
-| 09:00:04 | Error Rate | WARN → CRIT | 6.00% |
-| 09:00:05 | Error Rate | CRIT → OK | 0.90% |
+| On call | From | To | Lasted | Took over from | Handed to |
+|---|---|---|---|---|---|
+| alice | 09:01 | 12:00 | 2:59:00 | — | eve\\|x |
+| eve\\|x | 12:00 | on call at the end | 0:10:00 | alice | — |
 
 ## Notes
 
-- 09:30 alice: Spike over.\\
-  \\# not a heading \\| pipe
-- 12:06 bob: \\<script\\>x\\</script\\> \\[link\\](http://x) \\`code\\`
-
-## Rollbacks
-
-No rollback was run.
+- 09:30 alice:
+  - Spike over.
+  - `# not a heading | pipe`
+- 12:06 bob: `` <script>x</script> [link](http://x) `code` ``
 
 ## First-week report items (첫 주간 리포트 항목)
 
@@ -144,13 +184,13 @@ No rollback was run.
 |---|---|
 | 1. 총 사용자 수 | Not supported by the data: the backend reports concurrent Active Users, \
 not a count of distinct users (peak concurrent: 60) |
-| 2. Gate 이벤트 분포 (OBSERVE/RING/LOCK) | OBSERVE 52.5% · RING 25.0% · LOCK 22.5% \
-of 200 events (see Gate events) |
-| 3. 설명 요청 빈도 (무응답 처리) | Not supported by the data: explanation requests are \
-not recorded |
+| 2. Gate 이벤트 분포 (OBSERVE/RING/LOCK) | OBSERVE 52.5% · RING 25.0% · LOCK 22.5% of 200 \
+events (see Gate events) |
+| 3. 설명 요청 빈도 (무응답 처리) | Not supported by the data: explanation requests are not \
+recorded |
 | 4. 이탈률 vs 적응률 | Not supported by the data: churn and adaptation are not recorded |
-| 5. Afterimage 총 기록 수 | ≈ 8, estimated from the recorded Afterimage Rate over time \
-(the backend reports no total) |
+| 5. Afterimage 총 기록 수 | ≈ 8, estimated from the recorded Afterimage Rate over time (the \
+backend reports no total) |
 """
 
 

@@ -83,14 +83,14 @@ def test_every_read_model_says_who_why_conditions_from_to_and_each_step(
         runbook = load_runbooks(config)
         report = render(collect_report(store, config, runbook, NOW))
         section = report[report.index("## Rollbacks"):report.index("## First-week")]
-        assert f"### \\#{good.id} alice " in section and ": v1.0.0 → v0.9.10 SUCCEEDED" in section
+        assert f"### #{good.id} alice " in section and ": v1.0.0 → v0.9.10 SUCCEEDED" in section
         assert f"- Conditions: {OUTAGE}" in section
         assert "- Reason: pool leak" in section
         assert "- Conditions: 데이터 무결성 손상, 보안 취약점 발견" in section
         assert "| 2 | 이전 버전으로 롤백 | git checkout v0.9.10 |" in section
         assert "| 3 | 재배포 | make deploy-prod |" in section
         assert "| failed | 4 |" in section and "| skipped | — | — |" in section
-        assert section.index(f"\\#{good.id} ") < section.index(f"\\#{bad.id} ")  # oldest first
+        assert section.index(f"### #{good.id} ") < section.index(f"### #{bad.id} ")  # oldest first
 
         day = LaunchDay.resolve(config.launch.date, config.launch.time, config.launch.zone,
                                 NOW)

@@ -2,8 +2,9 @@
 
 Fixed data on a real SQLite file in tmp_path: pre-launch items done by 김민수 at 08:40
 except one (so that slot is OVERDUE), 김민수 took over at 08:55 and wrote a two-line
-note at 09:01, alice marked a launch item at 09:01; the screen's clock stands at 09:03
-KST and two polls put Error Rate in WARN and Avg Response in CRIT. The app is alice's.
+note at 09:01, alice marked a launch item at 09:01; Avg Response was held WARN from 08:58
+and CRIT from 09:00 (recorded level changes); the screen's clock stands at 09:03 KST and
+two polls put Error Rate in WARN and Avg Response in CRIT. The app is alice's.
 Snapshots of the view at 80x24 and 120x40 come from the same data.
 """
 
@@ -24,6 +25,7 @@ from autus_tui.core.clock import FixedClock
 from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
 from autus_tui.core.runbook import ItemState
+from autus_tui.services.recorder import LEVEL_EVENT
 from autus_tui.store import Store
 from autus_tui.store.notes import add_note, current_oncall, take_over
 from autus_tui.ui.app import ControlRoom
@@ -47,6 +49,10 @@ def fixed_day(db: Path) -> None:
         clock.moment = START - timedelta(minutes=2)              # 09:01
         add_note(store, "김민수", "CDN 캐시 정상\nDB pool 41/100 — 지켜볼 것")
         store.mark("launch.monitor.errors", ItemState.DONE, "alice")
+        for minutes, before, after, value in ((5, "OK", "WARN", 800), (3, "WARN", "CRIT", 2500)):
+            clock.moment = START - timedelta(minutes=minutes)    # 08:58, 09:00
+            store.append_event("system", LEVEL_EVENT, "avg_response", {
+                "label": "Avg Response", "before": before, "after": after, "value": value})
 
 
 Rooms = Callable[..., Room]
@@ -123,6 +129,14 @@ async def test_the_view_lists_what_the_next_on_call_must_know(
         assert "18:00 저녁  UPCOMING " not in opened         # only this slot and the next
         metrics = lines[lines.index("Metrics in WARN or CRIT") + 1:][:2]
         assert metrics == ["   WARN   Error Rate 2.50%", "   CRIT   Avg Response 2,500 ms"]
+        handover = lines[lines.index("Handover") + 1:][:3]
+        assert handover == ["  김민수 hands over to the next on-call (not taken over yet)",
+                            "  covers 김민수 since 08:55", "  health now degraded: slow"]
+        health = lines[lines.index("Health over the shift (since 08:55)") + 1:][:2]
+        assert health == ["  no outage",
+                          "   CRIT   Avg Response 0:03:00 in CRIT, 0:02:00 in WARN (1 episode)"]
+        done = lines[lines.index("Done in the shift (since 08:55)") + 1:][:1]
+        assert done == ["  09:01 alice done 에러 로그 실시간 감시"]
         notes = lines[lines.index("Notes since the shift began (since 08:55)") + 1:][:2]
         assert notes == ["  09:01 김민수  CDN 캐시 정상", "        DB pool 41/100 — 지켜볼 것"]
         assert "before the shift" not in view.text
@@ -153,7 +167,11 @@ async def test_take_over_asks_first_then_records_and_shows_it(
         assert await wait_until(pilot, lambda: current_oncall(store) == "alice")
         assert await wait_until(pilot, lambda: view.text.startswith(
             "On call alice since 09:03, taking over from 김민수"))
-        assert "Notes since the shift began (since 09:03)\n  none" in view.text
+        # The shift handed over still counts: its note and its work are not lost.
+        assert "  김민수 → alice at 09:03\n  covers 김민수 08:55–09:03, alice since 09:03" \
+            in view.text
+        assert ("Notes since the shift began (since 08:55)\n  09:01 김민수  CDN 캐시 정상"
+                in view.text)
         event = store.timeline(kinds=["handover"])[0]
         assert (event.operator, event.detail) == ("alice", {"from": "김민수", "to": "alice"})
         await pilot.press("escape")
@@ -182,9 +200,18 @@ async def test_export_writes_the_markdown_next_to_the_database(
     assert section == ["### 출시 전 (00:00) — overdue", "",
                        "- 스테이징 vs 프로덕션 동기화 — OVERDUE"]
     assert "- Error Rate: WARN (2.50%)" in lines and "- Avg Response: CRIT (2,500 ms)" in lines
+    assert lines[2:6] == [
+        "- On call: 김민수 since 08:55",
+        "- Handed over: 김민수 hands over to the next on-call (not taken over yet)",
+        "- This handover covers: 김민수 since 08:55", "- Health now: degraded: slow"]
+    health = lines.index("## Health over the shift (since 08:55)")
+    assert lines[health + 2:health + 4] == [
+        "- Outages: none", "- Avg Response: CRIT — 0:03:00 in CRIT, 0:02:00 in WARN (1 episode)"]
+    done = lines.index("## Done in the shift (since 08:55)")
+    assert lines[done + 2] == "- 09:01 alice done 에러 로그 실시간 감시"
     note = lines.index("## Notes since the shift began")
-    assert lines[note + 2:note + 4] == ["- 09:01 김민수: CDN 캐시 정상\\",
-                                        "  DB pool 41/100 — 지켜볼 것"]
+    assert lines[note + 2:note + 5] == ["- 09:01 김민수:", "  - CDN 캐시 정상",
+                                        "  - DB pool 41/100 — 지켜볼 것"]
     assert lines[-7:] == ["## Open incidents", "", "None recorded.", "",
                           "## Rollbacks", "", "None recorded."]
 

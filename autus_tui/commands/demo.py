@@ -20,13 +20,17 @@ Exit 2 for an unknown scenario (naming the known ones) or a bad speed, 1 for a s
 file that is wrong (one line naming the file and key) or an unusable database.
 
 Like ``run``, it refuses without a terminal and ends cleanly on SIGTERM, SIGHUP and SIGINT
-(``commands.terminal``).
+(``commands.terminal``). On the way out, however it was stopped, it writes the
+rehearsal's report where the user finds it after the temporary folder is gone
+(``services.demo_report``: ``~/autus-demo-reports/``, else the current folder) and says
+where on stdout, after the terminal was restored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import sys
 import tempfile
 from datetime import datetime, time
 from pathlib import Path
@@ -37,6 +41,7 @@ from autus_tui.commands.exit_codes import EXIT_FAIL, EXIT_USAGE
 from autus_tui.commands.terminal import run_until_signal, terminal_problem
 from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import MAX_SPEED, BackendConfig, Config, LaunchConfig
+from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
 
 if TYPE_CHECKING:
@@ -116,9 +121,25 @@ async def _demo_on(store: Store, clock: ScaledClock, scenario: Scenario, speed: 
             speed=speed,
         )
         app = ControlRoom(config, clock, rehearsal=True, store=store)
-        return await run_until_signal(app)
+        code = await run_until_signal(app)
     finally:
         await backend.stop()
+    # Its database goes with the temporary folder: the report stays, and we say where.
+    _write_report(store, config, app.runbook, clock.now(), scenario.name)
+    return code
+
+
+def _write_report(store: Store, config: Config, runbook: Runbook, now: datetime,
+                  scenario: str) -> None:
+    from autus_tui.services.demo_report import DemoReportError, write_demo_report
+
+    try:
+        path = write_demo_report(store, config, runbook, now, scenario)
+    except DemoReportError as error:
+        _error(f"the rehearsal's report was not kept: {error}")
+        return
+    sys.stdout.write(f"autus-tui demo: the rehearsal's report is in {path}\n")
+    sys.stdout.flush()
 
 
 def _error(message: str) -> None:

@@ -1,4 +1,5 @@
-"""``autus-tui report``: the launch-day report in Markdown, to stdout or a file.
+"""``autus-tui report``: the launch-day report in Markdown, to stdout or a file;
+``--d1``: the D+1 morning review instead (``core.d1_review``).
 
 Exit 0 written, 1 with one line on stderr (no database, unusable file, cannot write).
 """
@@ -11,12 +12,13 @@ from pathlib import Path
 from autus_tui.commands.console import say_error
 from autus_tui.core.clock import utc_now
 from autus_tui.core.config import UNKNOWN_HOME, Config
+from autus_tui.core.d1_review import render_d1
 from autus_tui.core.day_report import render
 from autus_tui.services.report_data import collect_report
 from autus_tui.store import Store, StoreError, read_rehearsal_clock, resolve_db_path
 
 
-def run_report(config: Config, out: str | None) -> int:
+def run_report(config: Config, out: str | None, *, d1: bool = False) -> int:
     """``autus-tui report``: exit 0 written, 1 with one line on stderr."""
     from autus_tui.services.runbook_files import load_runbooks
 
@@ -28,7 +30,8 @@ def run_report(config: Config, out: str | None) -> int:
         with Store(path) as store:
             clock = read_rehearsal_clock(store)
             now = clock.now() if clock is not None else utc_now()
-            text = render(collect_report(store, config, runbook, now))
+            data = collect_report(store, config, runbook, now, d1=d1)
+            text = render_d1(data) if d1 else render(data)
     except StoreError as error:
         return _fail(str(error))
     except OSError as error:  # the path itself is unusable (a name too long...)

@@ -22,6 +22,7 @@ from autus_tui.core.held import parse_hold
 from autus_tui.core.levels import Direction, Thresholds
 from autus_tui.core.metrics import COMBINE, MetricSpec, default_metrics
 from autus_tui.core.probes import ProbeSpec, default_probes
+from autus_tui.core.report_config import ReportConfig
 from autus_tui.core.rollback import RollbackConfig
 from autus_tui.core.source_config import SourcesConfig
 from autus_tui.core.text import operator_name
@@ -90,6 +91,7 @@ class Config:
     rollback: RollbackConfig = field(default_factory=RollbackConfig)
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
 
 # -- value parsers: each returns the typed value or raises ValueError(problem) ----------
@@ -291,6 +293,10 @@ def _apply(config: Config, source: str, data: Mapping[str, Any]) -> Config:
             from autus_tui.core.escalation_config import parse_escalation  # imports ConfigError
 
             config = replace(config, escalation=parse_escalation(source, raw, config.escalation))
+        elif key == "report":
+            from autus_tui.core.report_config import parse_report
+
+            config = replace(config, report=parse_report(source, raw, config.report))
         elif key in _TOP:
             top[key] = _parse(source, key, _TOP, key, raw)
         else:
@@ -389,4 +395,4 @@ def _parse(
 
 def _known_top() -> str:
     return ", ".join([*_SECTIONS, "metrics", "probes", "rollback", "escalation", "sources",
-                      *_TOP])
+                      "report", *_TOP])

@@ -1,9 +1,16 @@
 """The launch-day report (the seed's 24:00 "D-Day 리포트"): data in, Markdown out.
 
 ``render(data)`` joins the output of ``SECTIONS``, a list of builders
-``(ReportData) -> list[str]``; incidents (``core.incident_report``, after the checklist)
-read ``extra["incidents"]``. Work still to come (rollbacks) adds a builder
-and, if it needs more data, a key in ``ReportData.extra``; nothing else changes shape.
+``(ReportData) -> list[str]``, in this order: the head (a REHEARSAL banner when the
+database is a rehearsal one); the summary first (availability, outages, worst levels,
+incidents, rollbacks, checklist completion, handovers: ``core.day_sections``); the
+outages, each with its start, end and duration; the checklist per slot with who, when,
+N/A reasons and the last verify verdict with its evidence; incidents
+(``core.incident_report``, ``extra["incidents"]``) and rollbacks
+(``core.rollback_report``, ``extra["rollbacks"]``); per metric min / mean / max / p95
+and time in WARN and CRIT, then the level episodes (``core.episodes``: start, end, peak,
+not every flip); the day hour by hour (``core.hourly``); gate events; on-call shifts and
+handovers; notes; the first-week items.
 
 Times are shown in the launch timezone as ``HH:MM`` (``D-1`` / ``D+1`` prefixed off
 launch day). Figures use each metric's display precision and unit (``MetricSpec.format``);
@@ -20,13 +27,26 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from autus_tui.core import markdown as md
+from autus_tui.core.episodes import Episode
+from autus_tui.core.hourly import HourRow
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.outages import Outage
 from autus_tui.core.rollup import MetricFigures
 from autus_tui.core.runbook import ItemState
 from autus_tui.core.schedule import Progress, hms
+from autus_tui.core.shifts import Shift
 
 GATES = (("gate_observe", "OBSERVE"), ("gate_ring", "RING"), ("gate_lock", "LOCK"))
 STATE_WORDS = {ItemState.DONE: "done", ItemState.NA: "N/A", ItemState.OPEN: "open"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    word: str
+    """PASS, FAIL, or a probe's own word (WARN)."""
+    by: str
+    at: datetime
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,8 @@ class ItemRow:
     operator: str = ""
     at: datetime | None = None
     reason: str = ""
+    verified: Verdict | None = None
+    """The item's last verify verdict."""
 
 
 @dataclass(frozen=True)
@@ -44,15 +66,6 @@ class SlotRows:
     at_text: str
     progress: Progress
     items: tuple[ItemRow, ...]
-
-
-@dataclass(frozen=True)
-class LevelRow:
-    at: datetime
-    label: str
-    before: str
-    after: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -76,10 +89,21 @@ class ReportData:
     poll_errors: int = 0
     first_poll: datetime | None = None
     last_poll: datetime | None = None
-    level_changes: tuple[LevelRow, ...] = ()
     notes: tuple[NoteRow, ...] = ()
+    outages: tuple[Outage, ...] = ()
+    episodes: tuple[Episode, ...] = ()
+    """Every level episode of the day (``core.episodes``), by start."""
+    hours: tuple[HourRow, ...] = ()
+    shifts: tuple[Shift, ...] = ()
+    covered: tuple[tuple[datetime, datetime], ...] = ()
+    """When polls were being recorded (``core.outages.polled_spans``); empty: not known."""
     extra: Mapping[str, Any] = field(default_factory=dict)
-    """Data for sections still to come (incidents, rollbacks)."""
+    """More sections' data: ``incidents``, ``rollbacks``."""
+
+    @property
+    def until(self) -> datetime:
+        """Where the record ends: the last poll, else the report's time."""
+        return self.last_poll or self.generated_at
 
     def when(self, at: datetime, seconds: bool = False) -> str:
         local = at.astimezone(self.zone)
@@ -109,10 +133,17 @@ def share(part: float, whole: float) -> str:
 # -- sections ---------------------------------------------------------------------------
 
 
+REHEARSAL_BANNER = ("REHEARSAL: this database is a rehearsal one (a simulated clock and "
+                    "backend, notices to the rehearsal channel, rollbacks dry runs); "
+                    "nothing here happened on launch day.")
+
+
 def head(data: ReportData) -> list[str]:
     mode = " (REHEARSAL)" if data.rehearsal else ""
-    out = [f"# D-Day 리포트 — {md.inline(data.title)}{mode}", "",
-           f"- Launch day: {data.launch_date.isoformat()} ({md.inline(data.zone_name)})",
+    out = [f"# D-Day 리포트 — {md.inline(data.title)}{mode}", ""]
+    if data.rehearsal:
+        out += [REHEARSAL_BANNER, ""]
+    out += [f"- Launch day: {data.launch_date.isoformat()} ({md.inline(data.zone_name)})",
            f"- Generated: {data.when(data.generated_at)}"]
     if data.polls and data.first_poll and data.last_poll:
         out.append(f"- Recorded polls: {data.polls:,} ({data.poll_errors:,} with errors), "
@@ -129,10 +160,18 @@ def checklist(data: ReportData) -> list[str]:
         out += ["", f"### {md.inline(slot.title)} ({slot.at_text}) — {p.closed}/{p.total} "
                     f"closed: {p.done} done, {p.na} N/A, {p.open} open", ""]
         rows = [[md.inline(item.text), STATE_WORDS[item.state], md.inline(item.operator),
-                 data.when(item.at) if item.at else "", md.inline(item.reason)]
+                 data.when(item.at) if item.at else "", md.inline(item.reason),
+                 verdict_cell(data, item.verified)]
                 for item in slot.items]
-        out += md.table(["Item", "State", "By", "At", "N/A reason"], rows)
+        out += md.table(["Item", "State", "By", "At", "N/A reason", "Last verify"], rows)
     return out
+
+
+def verdict_cell(data: ReportData, verdict: Verdict | None) -> str:
+    if verdict is None:
+        return ""
+    return (f"{md.inline(verdict.word, 20)} {data.when(verdict.at)} by "
+            f"{md.inline(verdict.by, 40)}: {md.inline(verdict.evidence, 300)}")
 
 
 def metrics(data: ReportData) -> list[str]:
@@ -178,16 +217,6 @@ def gates(data: ReportData) -> list[str]:
     rows.append(["Total", f"{total:,.0f}", "100.0%" if total else "—"])
     return [*out, "Cumulative counts at the last recorded poll.", "",
             *md.table(["Gate", "Count", "Share"], rows)]
-
-
-def level_changes(data: ReportData) -> list[str]:
-    out = ["## Level changes", ""]
-    if not data.level_changes:
-        return [*out, "No level changes were recorded."]
-    rows = [[data.when(row.at, seconds=True), md.inline(row.label),
-             f"{md.inline(row.before)} → {md.inline(row.after)}", md.inline(row.value)]
-            for row in data.level_changes]
-    return [*out, *md.table(["Time", "Metric", "Change", "Value"], rows)]
 
 
 def notes(data: ReportData) -> list[str]:
@@ -245,11 +274,19 @@ def incidents(data: ReportData) -> list[str]:
     return report_section(data)
 
 
-SECTIONS: list[Section] = [head, checklist, incidents, metrics, gates, level_changes, notes,
-                           rollbacks,
-                           first_week]
+def _day_sections() -> list[Section]:
+    from autus_tui.core import day_sections as more  # it imports this module
+
+    return [head, more.summary, more.downtime, checklist, incidents, rollbacks, metrics,
+            more.level_episodes, more.hours, gates, more.oncall, notes, first_week]
 
 
-def render(data: ReportData, sections: Sequence[Section] = SECTIONS) -> str:
-    blocks = [section(data) for section in sections]
+SECTIONS: list[Section] = []
+"""The report's sections in order (filled on first use: see ``render``)."""
+
+
+def render(data: ReportData, sections: Sequence[Section] | None = None) -> str:
+    if not SECTIONS:
+        SECTIONS.extend(_day_sections())
+    blocks = [section(data) for section in (SECTIONS if sections is None else sections)]
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"

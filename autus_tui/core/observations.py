@@ -19,6 +19,12 @@ class PollResult:
     """The transport, HTTP or decoding problem, in words; ``None`` when all went well."""
     duration: float = 0.0
     """Seconds the poll took (real time)."""
+    backend_down: bool | None = None
+    """Whether the backend's own Ops API gave no answer at all this poll (unreachable,
+    timed out, HTTP errors: no health document and no metric value of its own), whatever
+    other sources answered; ``False`` when it answered or is not read; ``None`` when not
+    said (hand-made results, polls recorded before it was kept): then judged from the
+    whole poll (``core.signals.judge_out``)."""
 
 
 @dataclass(frozen=True)

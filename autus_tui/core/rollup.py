@@ -52,17 +52,47 @@ class Bucket:
         self.area += other.area
 
 
+Run = tuple[float, float, bool, int, str]
+"""(first, last, out, count, reason): polls of one state in a row within a minute, their
+first and last clock time (epoch seconds); ``reason`` is why the first was out."""
+
+
 @dataclass
 class PollMinute:
     polls: int = 0
     errors: int = 0
     health: Counter[str] = field(default_factory=Counter)
     """Health status → polls ("none" when no health document was read)."""
+    runs: list[Run] = field(default_factory=list)
+    """The minute's polls as runs of out / not out (``core.outages``), in time order;
+    empty for minutes folded before runs were kept."""
 
     def merge(self, other: PollMinute) -> None:
         self.polls += other.polls
         self.errors += other.errors
         self.health.update(other.health)
+        self.runs = join_runs(sorted([*self.runs, *other.runs]))
+
+    def add_poll(self, at: float, out: str | None) -> None:
+        """One poll's state: ``out`` is why it was out, ``None`` when it was not."""
+        runs = self.runs
+        if runs and runs[-1][2] == (out is not None) and runs[-1][1] <= at:
+            first, _last, state, count, reason = runs[-1]
+            runs[-1] = (first, at, state, count + 1, reason)
+        else:
+            runs.append((at, at, out is not None, 1, out or ""))
+
+
+def join_runs(runs: Sequence[Run]) -> list[Run]:
+    """Runs in time order with neighbours of one state joined."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined and joined[-1][2] == run[2]:
+            first, _last, state, count, reason = joined[-1]
+            joined[-1] = (first, max(_last, run[1]), state, count + run[3], reason)
+        else:
+            joined.append(run)
+    return joined
 
 
 _Pending = tuple[str, float, float, Level, float]
@@ -84,9 +114,10 @@ class Folder:
 
     def add(
         self, minute: str, at: float, values: Mapping[str, float], error: bool,
-        health: str | None, stale_after: float,
+        health: str | None, stale_after: float, out: str | None = None,
     ) -> None:
-        """One poll: ``at`` in epoch seconds (clock time), ``values`` its good readings."""
+        """One poll: ``at`` in epoch seconds (clock time), ``values`` its good readings,
+        ``out`` why the backend counted as down (``core.outages``), else ``None``."""
         buckets, pending, specs, formats = self.buckets, self._pending, self.specs, self._formats
         for key, value in values.items():
             spec = specs.get(key)
@@ -112,6 +143,7 @@ class Folder:
         summary.polls += 1
         summary.errors += 1 if error else 0
         summary.health[health or "none"] += 1
+        summary.add_poll(at, out)
 
     def look_ahead(self, at: float, values: Mapping[str, float]) -> bool:
         """A later poll that is not folded, used only to end the last values' time.

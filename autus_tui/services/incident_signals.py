@@ -4,15 +4,15 @@
 suggest, most severe first (``core.signals.suggest``), the declare dialog's default.
 ``outage_condition(store, config, clock)``: the rollback condition 전체 서비스 30분 이상 중단
 judged on the ongoing outage, with its evidence (``core.signals.full_outage``).
-``recorded_outages(store)``: every outage in the raw polls kept (2 h), for the report.
+``recorded_outages(store)``: every outage recorded, folded minutes included
+(``services.downtime``, which also finds the ongoing one).
 
 Ages. The poller backs off to one poll per ``MAX_BACKOFF`` seconds while the backend
 fails, so the latest poll counts as current for the stale window plus that pause (both at
-the clock's speed). The ongoing outage is found in SQL (the last poll that was *not* out,
-by the same rule as ``core.signals.poll_is_out``; the tests hold the two to each other), so
-a 35-minute outage costs one indexed query, not 2,000 decoded polls. Polls older than the
-raw window are folded into minutes that keep no health detail: an outage that began
-before the oldest raw poll is reported as "since at least" that poll.
+the clock's speed). The ongoing outage is found in SQL (``services.downtime``: the last poll
+that was *not* out, by the rule of ``core.outages``), so a 35-minute outage costs one
+indexed query, not 2,000 decoded polls; one that began before the oldest raw poll is timed
+from the folded minutes.
 """
 
 from __future__ import annotations
@@ -29,20 +29,15 @@ from autus_tui.core.signals import (
     OutageCondition,
     Suggestion,
     full_outage,
-    out_reason,
-    outages,
     suggest,
 )
+from autus_tui.services.downtime import day_outages, ongoing_outage
 from autus_tui.sources.poller import MAX_BACKOFF
-from autus_tui.store.events import from_text, to_text
-from autus_tui.store.samples import poll_from_row
+from autus_tui.store.events import to_text
+from autus_tui.store.samples import POLL_COLUMNS, poll_from_row
 from autus_tui.store.store import Store
 
-_COLUMNS = "id, at, readings, health, error, duration"
-_OUT = ("(coalesce(CASE WHEN json_valid(health) THEN json_extract(health, '$.status') END, '')"
-        " = 'down' OR (health IS NULL AND error IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
-        " json_each(CASE WHEN json_valid(readings) THEN readings ELSE '{}' END)"
-        " WHERE json_each.type IN ('integer', 'real'))))")
+_COLUMNS = POLL_COLUMNS
 
 
 def max_age(config: Config, clock: Clock) -> timedelta:
@@ -69,24 +64,6 @@ def suggestions(
     return suggest(matrix, polls_since(store, now - reach), now, max_age=max_age(config, clock))
 
 
-def ongoing_outage(store: Store) -> tuple[Outage | None, bool]:
-    """The outage going on at the latest raw poll, and whether it began before the oldest
-    raw poll kept (``since at least``)."""
-    with store.read() as conn:
-        last_up = conn.execute(f"SELECT max(id) FROM polls WHERE NOT {_OUT}").fetchone()[0]
-        after = -1 if last_up is None else int(last_up)
-        first = conn.execute(f"SELECT {_COLUMNS} FROM polls WHERE id > ? ORDER BY id LIMIT 1",
-                             (after,)).fetchone()
-        if first is None:
-            return None, False
-        count, last_at = conn.execute("SELECT count(*), max(at) FROM polls WHERE id > ?",
-                                      (after,)).fetchone()
-        folded = conn.execute("SELECT count(*) FROM poll_minutes").fetchone()[0]
-    _id, poll = poll_from_row(first)
-    outage = Outage(poll.at, None, from_text(last_at), int(count), out_reason(poll))
-    return outage, last_up is None and int(folded) > 0
-
-
 def outage_condition(
     store: Store, config: Config, clock: Clock, zone: tzinfo | None = None,
 ) -> OutageCondition:
@@ -98,7 +75,5 @@ def outage_condition(
 
 
 def recorded_outages(store: Store) -> tuple[Outage, ...]:
-    """Every outage in the raw polls kept, oldest first."""
-    with store.read() as conn:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM polls ORDER BY id").fetchall()
-    return outages([poll_from_row(row)[1] for row in rows])
+    """Every outage recorded, oldest first (folded minutes included)."""
+    return day_outages(store)

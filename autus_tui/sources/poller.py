@@ -15,7 +15,10 @@ Contract:
   by "; " — a feed's problem stays in it until that feed answers well again. A bad field
   becomes ``readings[key].problem``. Health is delivered even when metrics fail and vice
   versa; ``health`` is ``None`` when no health document was read this time (always, when
-  it is switched off).
+  it is switched off). ``backend_down`` says whether the backend's own Ops API gave no
+  answer at all (no health document, an error and no value of its own), judged before
+  any feed's readings join, so an exporter answering never hides an outage
+  (``core.outages``).
 - ``poll_once()`` fetches the backend and every feed once, concurrently, and merges them
   (``autus-tui check``-like one-offs and tests). It never raises.
 - ``run(deliver)`` polls until cancelled. Ticks never overlap: each is awaited, then the
@@ -184,6 +187,8 @@ class Poller:
         got_value = any(reading.value is not None for reading in readings.values())
         backend_failed = self.uses_backend and error is not None and not got_value
         self._failures = self._failures + 1 if backend_failed else 0
+        # Judged before the feeds' readings join: an exporter answering is not the service.
+        backend_down = backend_failed and health is None
         errors = [error] if error else []
         for reader in self._readers:
             name = reader.feed.name
@@ -194,6 +199,7 @@ class Poller:
         return PollResult(
             at=self._clock.now(), readings=readings, health=health,
             error="; ".join(errors) or None, duration=time.perf_counter() - started,
+            backend_down=backend_down,
         )
 
     async def _feed_loop(self, reader: FeedReader) -> None:

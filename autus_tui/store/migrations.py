@@ -42,6 +42,14 @@ Version 4 (incidents and the escalation timer, the notification outbox):
   outbox           notifications waiting for the team channel (``store.outbox``): text,
                    rehearsal or live, state, attempts, the next try and the claim of the
                    process sending it (real epoch seconds), the last error (host only).
+Version 5 (downtime, ``core.outages``):
+  polls.backend_down   1 when the backend's own Ops API gave no answer at all that poll
+                       (other sources may have), 0 when it answered or is not read, NULL
+                       for polls recorded before (judged on the whole poll).
+  poll_minutes.runs    the minute's polls as runs of one state (out or not) as JSON
+                       ``[[first, last, out, count, reason], ...]`` (clock epoch seconds),
+                       so outages are timed to the poll after their raw polls are folded;
+                       NULL for minutes folded before.
 """
 
 from __future__ import annotations
@@ -256,11 +264,17 @@ def _v4_incidents_outbox(db: sqlite_utils.Database) -> None:
     db.table("outbox").create_index(["subject"])
 
 
+def _v5_downtime(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE polls ADD COLUMN backend_down INTEGER")
+    db.execute("ALTER TABLE poll_minutes ADD COLUMN runs TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_events_marks_meta,
     _v2_polls_leases_presence,
     _v3_rollbacks,
     _v4_incidents_outbox,
+    _v5_downtime,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

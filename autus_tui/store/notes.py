@@ -9,14 +9,17 @@ it without markup parsing is still the UI's job (``ui.safe``).
 A handover (``take_over``) is an event of kind ``handover`` with ``detail.from`` (the
 on-call before, "" when none) and ``detail.to``; the current on-call is kept in the
 ``meta`` row ``oncall`` in the same transaction, so it is one cheap read
-(``current_oncall``). The shift began at the last handover event; ``notes_since_shift``
-lists the notes after it (all notes when no one took over yet).
+(``current_oncall``). ``notes_since_shift`` lists the notes of the shift being handed
+over (``core.shifts.handover_window``): after the take-over that began the previous
+on-call's shift once someone took over from them, else after the current on-call's
+take-over, else all. So a take-over never hides the notes of the shift it ends.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autus_tui.core.shifts import TakeOver, handover_window, shifts
 from autus_tui.core.text import strip_controls
 from autus_tui.store.events import Event
 from autus_tui.store.meta import set_meta
@@ -82,7 +85,17 @@ def notes(store: Store, after_id: int = 0, limit: int = 1000) -> list[Event]:
     return [event for event in reversed(newest) if event.id > after_id]
 
 
+def handovers(store: Store, limit: int = 1000) -> list[Event]:
+    """Take-overs, oldest first (the newest ``limit``)."""
+    return list(reversed(store.timeline(kinds=[HANDOVER], limit=limit)))
+
+
 def notes_since_shift(store: Store) -> tuple[Event | None, list[Event]]:
-    """The last handover (``None``: nobody took over yet) and the notes after it."""
-    handover = last_handover(store)
-    return handover, notes(store, handover.id if handover else 0)
+    """The take-over that began the shift being handed over (``None``: nobody took over
+    yet) and the notes after it (see the module doc)."""
+    found = handovers(store)
+    taken = shifts([TakeOver(e.at, str(e.detail.get("to") or e.operator),
+                             str(e.detail.get("from") or ""), e.id) for e in found])
+    window = handover_window(taken)
+    began = next((e for e in found if e.id == window.start_id), None)
+    return began, notes(store, window.start_id)

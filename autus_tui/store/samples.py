@@ -14,7 +14,9 @@ rows, far under 100 MB even when every health document is at its size limit. The
 report's figures come from the rollups and the raw rows through the same folding, so
 they do not change when rows are folded (see ``core.rollup``). Health messages,
 components and per-poll errors of folded minutes are not kept (the minute keeps its
-poll, error and health-status counts); the events table keeps every level change.
+poll, error and health-status counts, and its polls as runs of out / not out with their
+first and last time, so outages are timed alike after folding: ``core.outages``); the
+events table keeps every level change.
 """
 
 from __future__ import annotations
@@ -23,20 +25,23 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
+from autus_tui.core.outages import judge_out
 from autus_tui.core.payload import Health, Reading
-from autus_tui.core.rollup import Bucket, Folder, PollMinute, merge_buckets
+from autus_tui.core.rollup import Bucket, Folder, PollMinute, Run, merge_buckets
 from autus_tui.store.events import from_text, to_text
 from autus_tui.store.store import Store
 
 RAW_KEEP = timedelta(hours=2)
 FOLD_BATCH_MINUTES = 30
 POLL_LIMIT = 2000
-_COLUMNS = "id, at, readings, health, error, duration"
+POLL_COLUMNS = "id, at, readings, health, error, duration, backend_down"
+"""What ``poll_from_row`` reads, in its order."""
+_COLUMNS = POLL_COLUMNS
 
 
 # -- one poll as a row, and back ---------------------------------------------------------
@@ -55,12 +60,13 @@ def poll_row(result: PollResult, stale_after: float) -> tuple[Any, ...]:
             "status": result.health.status, "message": result.health.message,
             "components": [list(c) for c in result.health.components],
         }, ensure_ascii=False)
+    down = None if result.backend_down is None else int(result.backend_down)
     return (to_text(result.at), json.dumps(readings, ensure_ascii=False), health,
-            result.error, result.duration, stale_after)
+            result.error, result.duration, stale_after, down)
 
 
-_INSERT = ("INSERT INTO polls (at, readings, health, error, duration, stale_after)"
-           " VALUES (?, ?, ?, ?, ?, ?)")
+_INSERT = ("INSERT INTO polls (at, readings, health, error, duration, stale_after,"
+           " backend_down) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
 def insert_poll(conn: sqlite3.Connection, result: PollResult, stale_after: float) -> int:
@@ -77,7 +83,7 @@ def record_polls(store: Store, results: Iterable[PollResult], stale_after: float
 
 
 def poll_from_row(row: Sequence[Any]) -> tuple[int, PollResult]:
-    poll_id, at, readings_text, health_text, error, duration = row
+    poll_id, at, readings_text, health_text, error, duration, down = row
     readings: dict[str, Reading] = {}
     for key, raw in _json_object(readings_text).items():
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -93,7 +99,8 @@ def poll_from_row(row: Sequence[Any]) -> tuple[int, PollResult]:
         )
         health = Health(str(doc.get("status", "unknown")), str(doc.get("message", "")),
                         components)
-    return int(poll_id), PollResult(from_text(at), readings, health, error, float(duration))
+    return int(poll_id), PollResult(from_text(at), readings, health, error, float(duration),
+                                    None if down is None else bool(down))
 
 
 def _json_object(text: str) -> dict[str, Any]:
@@ -142,19 +149,25 @@ def _values(readings_text: str) -> dict[str, float]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
-def _health_status(health_text: str | None) -> str | None:
+def _health_of(health_text: str | None) -> tuple[str | None, str]:
+    """(status, message) of a stored health document; (None, "") when there is none."""
     if not health_text:
-        return None
-    return str(_json_object(health_text).get("status", "unknown"))
+        return None, ""
+    doc = _json_object(health_text)
+    return str(doc.get("status", "unknown")), str(doc.get("message", ""))
 
 
 def _feed(folder: Folder, row: Sequence[Any]) -> None:
-    _id, at, readings_text, health_text, error, stale_after = row
-    folder.add(_minute(at), from_text(at).timestamp(), _values(readings_text),
-               error is not None, _health_status(health_text), float(stale_after))
+    _id, at, readings_text, health_text, error, stale_after, down = row
+    values = _values(readings_text)
+    status, message = _health_of(health_text)
+    out = judge_out(status, message, error, bool(values),
+                    None if down is None else bool(down))
+    folder.add(_minute(at), from_text(at).timestamp(), values, error is not None, status,
+               float(stale_after), out)
 
 
-_FOLD_COLUMNS = "id, at, readings, health, error, stale_after"
+_FOLD_COLUMNS = "id, at, readings, health, error, stale_after, backend_down"
 
 
 def fold_old(
@@ -218,16 +231,17 @@ def _store_rollups(
             (minute, key, bucket.count, bucket.sum, bucket.min, bucket.max,
              json.dumps(dict(bucket.hist)), bucket.warn_s, bucket.crit_s, bucket.area))
     for minute, summary in minutes.items():
-        row = conn.execute("SELECT polls, errors, health FROM poll_minutes WHERE minute = ?",
-                           (minute,)).fetchone()
+        row = conn.execute("SELECT polls, errors, health, runs FROM poll_minutes"
+                           " WHERE minute = ?", (minute,)).fetchone()
         if row is not None:
             old_minute = _minute_from(row)
             old_minute.merge(summary)
             summary = old_minute
         conn.execute(
-            "INSERT OR REPLACE INTO poll_minutes (minute, polls, errors, health)"
-            " VALUES (?, ?, ?, ?)",
-            (minute, summary.polls, summary.errors, json.dumps(dict(summary.health))))
+            "INSERT OR REPLACE INTO poll_minutes (minute, polls, errors, health, runs)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (minute, summary.polls, summary.errors, json.dumps(dict(summary.health)),
+             json.dumps([list(run) for run in summary.runs], ensure_ascii=False)))
 
 
 def _bucket_from(row: Sequence[Any]) -> Bucket:
@@ -238,9 +252,22 @@ def _bucket_from(row: Sequence[Any]) -> Bucket:
 
 
 def _minute_from(row: Sequence[Any]) -> PollMinute:
-    polls, errors, health = row
+    polls, errors, health, runs_text = row
     counts = Counter({str(k): int(v) for k, v in _json_object(health).items()})
-    return PollMinute(int(polls), int(errors), counts)
+    return PollMinute(int(polls), int(errors), counts, _runs(runs_text))
+
+
+def _runs(text: str | None) -> list[Run]:
+    try:
+        raw = json.loads(text) if text else []
+    except ValueError:
+        return []
+    runs: list[Run] = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, list) and len(item) == 5:
+            first, last, out, count, reason = item
+            runs.append((float(first), float(last), bool(out), int(count), str(reason)))
+    return runs
 
 
 def day_buckets(
@@ -253,7 +280,7 @@ def day_buckets(
             "SELECT minute, key, count, sum, min, max, hist, warn_s, crit_s, area"
             " FROM metric_minutes ORDER BY minute, key")}
         stored_minutes = {m: _minute_from(rest) for m, *rest in conn.execute(
-            "SELECT minute, polls, errors, health FROM poll_minutes")}
+            "SELECT minute, polls, errors, health, runs FROM poll_minutes")}
         folder = Folder(specs)
         for row in conn.execute(f"SELECT {_FOLD_COLUMNS} FROM polls ORDER BY id"):
             _feed(folder, row)
@@ -266,10 +293,23 @@ def day_buckets(
     return buckets, minutes
 
 
+def folded_minutes(store: Store) -> list[tuple[str, PollMinute]]:
+    """The stored per-minute poll summaries, oldest first (their runs time outages)."""
+    with store.read() as conn:
+        return [(m, _minute_from(rest)) for m, *rest in conn.execute(
+            "SELECT minute, polls, errors, health, runs FROM poll_minutes ORDER BY minute")]
+
+
 def poll_span(store: Store) -> tuple[datetime, datetime] | None:
     """When the first and the last recorded poll happened (folded minutes included)."""
     with store.read() as conn:
         raw = conn.execute("SELECT min(at), max(at) FROM polls").fetchone()
-        folded = conn.execute("SELECT min(minute), max(minute) FROM poll_minutes").fetchone()
-    moments = [from_text(text) for text in (*raw, *folded) if text]
+        moments = [from_text(text) for text in raw if text]
+        for order in ("ASC", "DESC"):  # a folded minute's runs keep its polls' times
+            row = conn.execute("SELECT minute, runs FROM poll_minutes"
+                               f" ORDER BY minute {order} LIMIT 1").fetchone()
+            if row is not None:
+                runs = _runs(row[1])
+                moments.append(from_text(row[0]) if not runs else datetime.fromtimestamp(
+                    runs[0][0] if order == "ASC" else runs[-1][1], UTC))
     return (min(moments), max(moments)) if moments else None

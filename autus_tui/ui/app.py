@@ -473,7 +473,8 @@ class ControlRoom(IncidentKeys, App[int]):
         assert self.store is not None
         return handover_summary(self.store, self.runbook, self.day, self.clock.now(),
                                 self.config.metrics, self.stale_after,
-                                trackers=self.dashboard.trackers)
+                                trackers=self.dashboard.trackers,
+                                health=(self.dashboard.health, self.dashboard.health_at))
 
     def action_note(self) -> None:
         if isinstance(self.screen, NoteDialog) or self._need_store("notes") is None:

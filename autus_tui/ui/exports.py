@@ -1,10 +1,11 @@
 """Writing Markdown files from the control room (handover export, launch-day report).
 
 Where: next to the database (``export_path``: ``handover-20261127-180512.md``,
-``report-…``), named by the launch-zone clock time. The database's folder is the one
-place every paired operator can reach and is already kept from other users; the file
-gets the database file's permission bits, so an export is exactly as private as the data
-it came from. The working directory of whoever pressed the key would scatter files.
+``report-…``), named by the launch-zone clock time, or in ``[report] folder`` when
+configured (made on first use, private). The database's folder is the one place every
+paired operator can reach and is already kept from other users; the file gets the
+database file's permission bits, so an export is exactly as private as the data it came
+from. The working directory of whoever pressed the key would scatter files.
 
 ``export_report(node, store, config, runbook, now)`` writes the launch-day report.
 ``start_export(node, label, path, produce)`` runs ``produce()`` (may read the store:
@@ -43,9 +44,20 @@ class ExportDone(Message):
         return self.error is None
 
 
-def export_path(store: Store, kind: str, now: datetime, zone: tzinfo) -> Path:
+def export_folder(store: Store, folder: str | None = None) -> Path:
+    """``folder`` (``[report] folder``), else the database's folder."""
+    if not folder:
+        return store.path.parent
+    try:
+        return Path(folder).expanduser()
+    except RuntimeError:  # ~someone unknown: the write then fails, naming the path
+        return Path(folder)
+
+
+def export_path(store: Store, kind: str, now: datetime, zone: tzinfo,
+                folder: str | None = None) -> Path:
     stamp = now.astimezone(zone).strftime("%Y%m%d-%H%M%S")
-    return store.path.parent / f"{kind}-{stamp}.md"
+    return export_folder(store, folder) / f"{kind}-{stamp}.md"
 
 
 def write_private(path: Path, text: str, like: Path | None = None) -> None:
@@ -74,6 +86,7 @@ def _export(label: str, path: Path, produce: Callable[[], str], like: Path | Non
     except StoreError as error:
         return ExportDone(label, path, f"cannot read the database for the {label}: {error}")
     try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_private(path, text, like)
     except OSError as error:
         return ExportDone(label, path,
@@ -94,6 +107,6 @@ def export_report(node: DOMNode, store: Store, config: Config, runbook: Runbook,
         # removed the WAL under us, splitting the file).
         return render(collect_report(store, config, runbook, now))
 
-    target = export_path(store, "report", now, config.launch.zone)
+    target = export_path(store, "report", now, config.launch.zone, config.report.folder)
     start_export(node, "report", target, produce, like=store.path)
     return target

@@ -8,9 +8,9 @@ note or take-over shows here within a second. The app keeps one instance and cal
 
 Keys: ``o`` take over — a confirm dialog, then a ``TakeOver`` intent that the app's
 controller writes in this operator's name off the UI thread; the new on-call shows when
-the watcher sees it. ``x`` export — the summary's Markdown (``core.handover_summary``) written next
-to the database (``ui.exports``); the path, or why it could not be written, shows on the
-status line and as a toast. ``escape`` (or ``h``) closes.
+the watcher sees it. ``x`` export — the summary's Markdown (``core.handover_summary``)
+written next to the database, or in ``[report] folder`` (``ui.exports``); the path, or why
+it could not be written, shows on the status line and as a toast. ``escape`` (or ``h``) closes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from autus_tui.core.config import Config
 from autus_tui.core.handover_summary import HandoverSummary, handover_markdown
 from autus_tui.store import Store, StoreError
 from autus_tui.ui import safe
@@ -136,7 +137,9 @@ class HandoverScreen(Screen[None]):
         if self.summary is None:
             self.say("nothing to export: the summary could not be read", "bold $error")
             return
-        path = export_path(self.store, "handover", self.summary.now, self.zone)
+        config = getattr(self.app, "config", None)  # the control room's: [report] folder
+        folder = config.report.folder if isinstance(config, Config) else None
+        path = export_path(self.store, "handover", self.summary.now, self.zone, folder)
         text = handover_markdown(self.summary, self.zone)
         self.say(f"writing {path}…", "italic")
         start_export(self, "handover", path, lambda: text, like=self.store.path)

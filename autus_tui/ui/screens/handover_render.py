@@ -1,10 +1,13 @@
 """The handover summary as Content lines (what ``HandoverScreen`` shows).
 
 Sections, top to bottom: who is on call (and since when, from whom); one line of
-counts (open, overdue, alerts, notes: what 80x24 shows above the fold); the open
-incidents first, one per line with its ladder state (``INCIDENT`` in reverse video); the
-open items of earlier overdue slots, the current slot and the next (``[ ]``, OVERDUE in
-words); the metrics in WARN or CRIT (level words); the notes since the shift began (each
+counts (open, overdue, alerts, notes, DOWN while an outage goes on: what 80x24 shows
+above the fold); the open incidents first, one per line with its ladder state
+(``INCIDENT`` in reverse video); the open items of earlier overdue slots, the current slot
+and the next (``[ ]``, OVERDUE in words); the metrics in WARN or CRIT (level words); who
+hands over to whom and when, the shifts this view covers and the health now; the health
+over the shift (each outage with its duration, each metric's worst level with its time
+in WARN and CRIT); what was done in the shift; the notes since the shift began (each
 line of a note on its own line, indented); "Open incidents — none open" at the end when
 there is none; "Rollbacks — none", else the latest runs: who, when, from → to, how they
 ended, the reason and conditions, each step's result and duration. Runbook text,
@@ -17,7 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
-from autus_tui.core.handover_summary import HandoverSummary
+from autus_tui.core.handover_summary import (
+    HandoverSummary,
+    covered_text,
+    handed_text,
+    outage_text,
+    worst_text,
+)
 from autus_tui.core.rollback_run import RunRecord
 from autus_tui.core.rollback_text import run_headline, run_why, step_line
 from autus_tui.ui import safe
@@ -25,6 +34,8 @@ from autus_tui.ui.widgets.checklist.render import OVERDUE_STYLE, STATE_STYLES
 
 INCIDENTS_NONE = "none open"
 ROLLBACK_NONE = "none"
+DONE_LINES = 40
+"""Entries of work done shown here (the export keeps more)."""
 NOTE_LINES = 12
 """Lines of one note shown here (the export and the timeline keep the whole note)."""
 
@@ -66,7 +77,8 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
                              safe.styled(alert.label, "bold", 30), " ",
                              safe.plain(alert.value, 30)))
 
-    since = safe.plain(f" (since {when(summary.shift_began)})" if summary.shift_began else "")
+    since = safe.plain(f" (since {when(summary.window_start)})" if summary.window_start else "")
+    out += _shift_lines(summary, zone, when, heading, since)
     out += [safe.plain(""), heading("Notes since the shift began", since)]
     if not summary.notes:
         out.append(safe.styled("  none", "dim"))
@@ -91,6 +103,41 @@ def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[safe.Content]:
         out.append(heading("Rollbacks"))
     for run in summary.rollbacks:
         out += _rollback(run, when)
+    return out
+
+
+def _shift_lines(
+    summary: HandoverSummary, zone: tzinfo, when: Callable[[datetime], str],
+    heading: Callable[[str, safe.Content | None], safe.Content], since: safe.Content,
+) -> list[safe.Content]:
+    def seconds(at: datetime) -> str:
+        return at.astimezone(zone).strftime("%H:%M:%S")
+
+    out = [safe.plain(""), heading("Handover", None),
+           safe.join("  ", safe.styled(handed_text(summary, when), "bold", 200)),
+           safe.join("  covers ", safe.plain(covered_text(summary, when), 200)),
+           safe.join("  health now ", safe.styled(summary.health or "no poll recorded",
+                                                  "bold $error" if summary.down_now else "",
+                                                  200)),
+           safe.plain(""), heading("Health over the shift", since)]
+    if not summary.outages:
+        out.append(safe.styled("  no outage", "dim"))
+    for outage in summary.outages:
+        out.append(safe.join("  ", ("DOWN", "bold reverse $error"), " ",
+                             safe.plain(outage_text(outage, summary.now, seconds), 300)))
+    if not summary.worst:
+        out.append(safe.styled("  every metric stayed OK", "dim"))
+    for worst in summary.worst:
+        out.append(safe.join("  ", safe.level_word(worst.worst, 7), " ",
+                             safe.styled(worst.label, "bold", 30), " ",
+                             safe.plain(worst_text(worst).split(" — ", 1)[-1], 120)))
+    out += [safe.plain(""), heading("Done in the shift", since)]
+    if summary.more_done:
+        out.append(safe.styled(f"  … {summary.more_done} earlier (t: the timeline)", "dim"))
+    if not summary.done and not summary.more_done:
+        out.append(safe.styled("  nothing recorded", "dim"))
+    for row in summary.done[-DONE_LINES:]:
+        out.append(safe.join("  ", (when(row.at), "dim"), " ", safe.plain(row.text, 300)))
     return out
 
 
@@ -125,7 +172,10 @@ def _at_a_glance(summary: HandoverSummary) -> safe.Content:
     if overdue:
         parts += [" (", safe.styled(f"{overdue} OVERDUE", OVERDUE_STYLE), ")"]
     parts.append(f" · {len(summary.alerts)} in WARN/CRIT · {notes} note{'s' * (notes != 1)}")
-    return safe.join(*parts).stylize("dim") if not overdue else safe.join(*parts)
+    if summary.down_now:
+        parts += [" · ", safe.styled("DOWN", "bold reverse $error")]
+    calm = not overdue and not summary.down_now
+    return safe.join(*parts).stylize("dim") if calm else safe.join(*parts)
 
 
 def title(summary: HandoverSummary, zone: tzinfo) -> safe.Content:
