@@ -165,7 +165,8 @@ async def test_a_note_and_a_take_over_in_one_show_in_the_other(pair: Pair) -> No
         await pa.press("n")
         await pa.press(*"DB pool [b]40[/b]", "ctrl+s")
         assert await wait_until(pb, lambda: "alice note: DB pool [b]40[/b]" in bob.events_text)
-        assert "alice note: DB pool [b]40[/b]" in screen_text(bob)
+        # On screen once the events pane has painted its newest line (a frame later).
+        assert await wait_until(pb, lambda: "alice note: DB pool [b]40[/b]" in screen_text(bob))
 
         await pb.press("h")
         assert isinstance(bob.screen, HandoverScreen)
