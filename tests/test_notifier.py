@@ -16,7 +16,8 @@ from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config
 from autus_tui.core.escalation import EscalationPolicy
 from autus_tui.services.escalation_firing import fire_due
-from autus_tui.services.notifier import Notifier, host_of
+from autus_tui.services.notifier import Notifier
+from autus_tui.sources.net_errors import where as host_of
 from autus_tui.store import Store, incidents, outbox
 
 T0 = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)

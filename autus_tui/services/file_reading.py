@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from autus_tui.core.config import UNKNOWN_HOME
+from autus_tui.store.file_guard import file_kind
 
 CONFIG_CAP = 1 << 20
 """A configuration file larger than 1 MiB is not one."""
@@ -45,7 +46,7 @@ def read_capped(path: Path, cap: int) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
-            raise FileProblem(f"is not a regular file (it is a {_kind(mode)})")
+            raise FileProblem(f"is not a regular file (it is a {file_kind(mode)})")
         data = bytearray()
         while len(data) <= cap:
             chunk = os.read(handle, min(1 << 16, cap + 1 - len(data)))
@@ -55,16 +56,6 @@ def read_capped(path: Path, cap: int) -> bytes:
         raise FileProblem(f"is larger than {cap // (1 << 20)} MiB; not read")
     finally:
         os.close(handle)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
 
 
 def parse_toml(text: str) -> dict[str, Any]:

@@ -26,16 +26,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import httpx
 
 from autus_tui.core.config import Config
-from autus_tui.core.text import clean
+from autus_tui.sources.net_errors import connection_reason, where
 from autus_tui.store import StoreBusy, StoreError, outbox
 from autus_tui.store.outbox import Notice
 from autus_tui.store.store import Store
@@ -45,16 +42,6 @@ FIRST_BACKOFF, MAX_BACKOFF = 5.0, 300.0
 MAX_ATTEMPTS = 100
 IDLE = 1.0
 log = logging.getLogger(__name__)
-
-
-def host_of(url: str) -> str:
-    """The host (and port) of ``url``: all an error may show of it."""
-    parts = urlsplit(url)
-    host = clean(parts.hostname or "webhook", 100)
-    with contextlib.suppress(ValueError):
-        if parts.port:
-            return f"{host}:{parts.port}"
-    return host
 
 
 class Notifier:
@@ -118,7 +105,7 @@ class Notifier:
             variable = "AUTUS_REHEARSAL_WEBHOOK_URL" if notice.rehearsal else "AUTUS_WEBHOOK_URL"
             await self._finish(notice, outbox.SKIPPED, f"no webhook configured ({variable} unset)")
             return True
-        host = host_of(url)
+        host = where(url)
         outcome, error = await self._post(url, host, notice.text)
         if outcome == "retry" and notice.attempts >= self.max_attempts:
             outcome, error = outbox.FAILED, f"{error} (gave up after {notice.attempts} attempts)"
@@ -147,7 +134,7 @@ class Notifier:
         except (TimeoutError, httpx.TimeoutException):
             return "retry", f"{host}: timed out after {self.timeout:g} s"
         except httpx.ConnectError as error:
-            return "retry", f"{host}: could not connect ({_reason(error)})"
+            return "retry", f"{host}: could not connect ({connection_reason(error)})"
         except httpx.HTTPError as error:  # a dropped connection, a protocol error
             return "retry", f"{host}: {type(error).__name__}"
         status = response.status_code
@@ -156,20 +143,3 @@ class Notifier:
         if status == 429 or status >= 500:
             return "retry", f"{host}: HTTP {status}"
         return outbox.FAILED, f"{host}: HTTP {status} (not retried)"
-
-
-def _reason(error: BaseException) -> str:
-    """Why a connection failed, from the OS error under it (never the error's text, which
-    may quote the URL)."""
-    cause: BaseException | None = error
-    for _ in range(8):
-        if cause is None:
-            break
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, socket.gaierror):
-            return "host name not found"
-        if isinstance(cause, OSError) and cause.errno:
-            return clean(os.strerror(cause.errno), 80).lower()
-        cause = cause.__cause__ or cause.__context__
-    return "connection failed"

@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 from dataclasses import dataclass
 
 import httpx
 
 from autus_tui.core.text import clean
+from autus_tui.sources.net_errors import connection_reason
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def fetch(
     except (TimeoutError, httpx.TimeoutException):
         return Fetched(what, error=f"timed out after {timeout:g} s")
     except httpx.ConnectError as error:
-        return Fetched(what, unreachable=connect_reason(error))
+        return Fetched(what, unreachable=connection_reason(error))
     except httpx.HTTPError as error:  # protocol errors, a dropped connection
         return Fetched(what, error=http_reason(error))
     except Exception as error:
@@ -82,20 +82,6 @@ def too_large(max_bytes: int) -> str:
         size = f"{max_bytes} bytes"
     return f"response larger than {size}, not read"
 
-
-def connect_reason(error: BaseException) -> str:
-    cause: BaseException | None = error
-    for _ in range(8):
-        if cause is None:
-            break
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, socket.gaierror):
-            return "host name not found"
-        if isinstance(cause, OSError) and cause.strerror:
-            return clean(cause.strerror, 80).lower()
-        cause = cause.__cause__ or cause.__context__
-    return clean(error, 80) or "could not connect"
 
 
 def http_reason(error: httpx.HTTPError) -> str:

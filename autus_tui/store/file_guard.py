@@ -47,11 +47,12 @@ def refuse_not_regular(path: Path) -> None:
     if stat.S_ISDIR(mode):
         raise StoreError(path, "is a folder, not a database file")
     if not stat.S_ISREG(mode):
-        raise StoreError(path, f"is not a regular file (it is a {_kind(mode)}); "
+        raise StoreError(path, f"is not a regular file (it is a {file_kind(mode)}); "
                                "pass a database file with --db")
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in a word (for one-line refusals)."""
     if stat.S_ISFIFO(mode):
         return "FIFO"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

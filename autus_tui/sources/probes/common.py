@@ -8,12 +8,8 @@ redirects)". It walks the exception's causes, since the libraries wrap the OS er
 
 from __future__ import annotations
 
-import errno
-import re
 import socket
 import ssl
-from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -21,6 +17,7 @@ import httpx
 from autus_tui.core.probes import Status
 from autus_tui.core.text import clean
 from autus_tui.sources.cafile import CAFileError
+from autus_tui.sources.net_errors import causes_of, connection_reason
 
 Outcome = tuple[Status, str]
 MAX_BODY = 1 << 20
@@ -34,56 +31,15 @@ _NOT_TLS = {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "UNEXPECTED_EOF_WHIL
 _UNTRUSTED = {2, 18, 19, 20, 21, 27}  # no issuer, self-signed, chain not trusted
 
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
-
-
-def where(url: str) -> str:
-    """``host:port`` of a URL: what evidence names (a path or query may hold a token)."""
-    try:
-        parts = urlsplit(url)
-        host, port = parts.hostname or "?", parts.port
-    except ValueError:  # a bad port in a URL quoted by an error message
-        host, port = "?", None
-    shown = f"[{host}]" if ":" in host else host
-    return f"{shown}:{port}" if port else shown
-
-
 def describe(error: BaseException) -> str:
-    causes = list(_chain(error))
+    causes = list(causes_of(error))
     # The most specific reason anywhere in the chain first: aiohttp's and httpx's own
     # errors are OSErrors too, with a vaguer text than the ConnectionRefusedError inside.
     for cause in causes:
         reason = _reason(cause)
         if reason:
             return reason
-    for cause in causes:
-        if isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED:
-            return "connection refused"
-    for cause in causes:
-        if isinstance(cause, OSError) and cause.strerror:
-            return clean(cause.strerror, 80).lower()
-    return redact(f"{type(error).__name__}: {clean(error, 120)}".rstrip(": "))
-
-
-def redact(text: str) -> str:
-    """Every URL in ``text`` (a library's message may quote one) as its host and port."""
-    return _URL.sub(lambda match: where(match.group()), text)
-
-
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [error]
-    while todo and len(seen) < 12:
-        current = todo.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for name in ("certificate_error", "os_error"):  # aiohttp keeps the cause here
-            inner = getattr(current, name, None)
-            if isinstance(inner, BaseException):
-                todo.append(inner)
-        todo.extend([current.__cause__, current.__context__])
+    return connection_reason(error)
 
 
 def _reason(error: BaseException) -> str | None:

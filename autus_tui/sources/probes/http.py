@@ -17,13 +17,13 @@ from autus_tui.core.payload import HEALTH_STATUSES
 from autus_tui.core.probes import ProbeSpec, Status
 from autus_tui.core.text import clean
 from autus_tui.sources.cafile import client_context
+from autus_tui.sources.net_errors import where
 from autus_tui.sources.probes.common import (
     MAX_REDIRECTS,
     USER_AGENT,
     Outcome,
     read_capped,
     too_large,
-    where,
 )
 
 

@@ -20,8 +20,9 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from autus_tui.core.probes import ProbeResult, ProbeSpec, Status, not_configured, result
+from autus_tui.sources.net_errors import where
 from autus_tui.sources.probes import dns, git_tag, http, sync, tcp, tls, websocket
-from autus_tui.sources.probes.common import Outcome, describe, where
+from autus_tui.sources.probes.common import Outcome, describe
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ import httpx
 from autus_tui.core.payload import lookup
 from autus_tui.core.probes import ProbeSpec, Status
 from autus_tui.core.text import clean
-from autus_tui.sources.probes.common import Outcome, describe, read_capped, too_large, where
+from autus_tui.sources.net_errors import where
+from autus_tui.sources.probes.common import Outcome, describe, read_capped, too_large
 from autus_tui.sources.probes.http import client
 
 _MISSING = object()

@@ -17,7 +17,8 @@ from autus_tui.core.clock import utc_now
 from autus_tui.core.probes import ProbeSpec, Status
 from autus_tui.core.text import clean
 from autus_tui.sources.cafile import client_context
-from autus_tui.sources.probes.common import Outcome, where
+from autus_tui.sources.net_errors import where
+from autus_tui.sources.probes.common import Outcome
 
 
 async def check(spec: ProbeSpec) -> Outcome:

@@ -17,7 +17,8 @@ import aiohttp
 from autus_tui.core.probes import ProbeSpec, Status
 from autus_tui.core.text import clean
 from autus_tui.sources.cafile import client_context
-from autus_tui.sources.probes.common import USER_AGENT, Outcome, where
+from autus_tui.sources.net_errors import where
+from autus_tui.sources.probes.common import USER_AGENT, Outcome
 
 MAX_MESSAGE = 64 * 1024
 
