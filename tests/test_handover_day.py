@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.config import Config, ConfigError, LaunchConfig, build_config
@@ -38,7 +39,6 @@ from autus_tui.store.notes import current_oncall
 from autus_tui.ui.app import ControlRoom
 from autus_tui.ui.dialogs.confirm import ConfirmDialog
 from autus_tui.ui.screens.handover import HandoverScreen
-from autus_tui.ui.testing import wait_until
 
 DAY = date(2026, 11, 27)
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)  # 09:03:00 KST
