@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,11 @@ from autus_tui.core.observations import HostSample
 from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
+
+# A run started under `nohup` (or by a harness that ignores hang-ups) passes SIGHUP ignored
+# on to every process the tests start, and the product keeps an inherited "ignore" on
+# purpose; the hang-up tests need the disposition a terminal session has.
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)
 """09:03:00 KST on launch day: in the launch slot, three minutes after launch."""
