@@ -265,8 +265,10 @@ def _v4_incidents_outbox(db: sqlite_utils.Database) -> None:
 
 
 def _v5_downtime(db: sqlite_utils.Database) -> None:
-    db.execute("ALTER TABLE polls ADD COLUMN backend_down INTEGER")
-    db.execute("ALTER TABLE poll_minutes ADD COLUMN runs TEXT")
+    # Plain added columns are what sqlite-utils' table API is for; the tables above keep
+    # their SQL for what it cannot say (CHECK constraints, a partial unique index).
+    db.table("polls").add_column("backend_down", int)
+    db.table("poll_minutes").add_column("runs", str)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
