@@ -108,3 +108,22 @@ def test_what_is_not_a_recorded_day_is_refused_in_one_line(tmp_path: Path) -> No
     with pytest.raises(StoreError, match="not an SQLite database"):
         ReadOnlyStore(text)
     assert text.read_text() == "not a database\n" * 20
+
+
+def test_a_report_leaves_the_file_journal_and_shared_memory_as_they_were(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = record_day(tmp_path / "day.db", rehearsal=True)
+    for journal in (False, True):
+        if journal:
+            leave_journal(path)
+        before = checksums(path)
+        done = subprocess.run([sys.executable, "-m", "autus_tui.cli", "report", "--db",
+                               str(path)], stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "(REHEARSAL)" in done.stdout.splitlines()[0]  # no --rehearsal: the file says
+        assert "재시작으로 복구" in done.stdout
+        assert checksums(path) == before
