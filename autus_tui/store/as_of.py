@@ -172,10 +172,11 @@ def _incidents(conn: Any, at: str) -> None:
     for subject, kind, operator, when, detail_text in conn.execute(
             "SELECT subject, kind, operator, at, detail FROM main.events"
             f" WHERE kind IN ({kinds}) AND at <= ? ORDER BY id", (at,)):
-        row = rows.get(int(subject)) if str(subject).isdigit() else None
+        found = rows.get(int(subject)) if str(subject).isdigit() else None
         detail = _detail(detail_text)
-        if row is None or detail.get("already"):
+        if found is None or detail.get("already"):
             continue
+        row = found
         if kind == "incident.acknowledge":
             row[8], row[9] = operator, when
         elif kind == "incident.resolve":
