@@ -21,6 +21,7 @@ from typing import Any
 
 from autus_tui.core import markdown as md
 from autus_tui.core.metrics import MetricSpec
+from autus_tui.core.rehearsal_mark import BANNER
 from autus_tui.core.rollup import MetricFigures
 from autus_tui.core.runbook import ItemState
 from autus_tui.core.schedule import Progress, hms
@@ -112,6 +113,7 @@ def share(part: float, whole: float) -> str:
 def head(data: ReportData) -> list[str]:
     mode = " (REHEARSAL)" if data.rehearsal else ""
     out = [f"# D-Day 리포트 — {md.inline(data.title)}{mode}", "",
+           *([BANNER, ""] if data.rehearsal else []),
            f"- Launch day: {data.launch_date.isoformat()} ({md.inline(data.zone_name)})",
            f"- Generated: {data.when(data.generated_at)}"]
     if data.polls and data.first_poll and data.last_poll:
