@@ -247,8 +247,14 @@ def incidents(data: ReportData) -> list[str]:
     return report_section(data)
 
 
+def debrief(data: ReportData) -> list[str]:
+    from autus_tui.core.debrief import report_section  # it imports this module
+
+    return report_section(data)
+
+
 SECTIONS: list[Section] = [head, checklist, incidents, metrics, gates, level_changes, notes,
-                           rollbacks,
+                           rollbacks, debrief,
                            first_week]
 
 

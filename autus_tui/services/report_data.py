@@ -3,7 +3,8 @@
 ``collect_report`` gathers ``core.day_report.ReportData`` (checklist marks, per-metric
 figures from ``store.samples.day_buckets``, level-change and note events, the rollback
 runs as ``extra["rollbacks"]``, oldest first, the incidents as ``extra["incidents"]``,
-``services.incident_facts``);
+``services.incident_facts``), and for a rehearsal its debrief as ``extra["debrief"]``
+(``services.debrief_data``);
 (``commands.report`` is ``autus-tui report``.) ``handover_summary`` gathers
 ``core.handover_summary.HandoverSummary`` for the handover view; ``handover_markdown`` exports it.
 
@@ -41,6 +42,7 @@ from autus_tui.core.schedule import (
     windows,
 )
 from autus_tui.core.series import MetricTracker
+from autus_tui.services.debrief_data import debrief_data
 from autus_tui.services.incident_facts import incident_facts
 from autus_tui.services.launch_day import stored_launch_date
 from autus_tui.services.recorder import LEVEL_EVENT, recorded_trackers
@@ -88,7 +90,10 @@ def collect_report(
         first_poll=span[0] if span else None, last_poll=span[1] if span else None,
         level_changes=changes, notes=written,
         extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS))),
-               "incidents": incident_facts(store)},
+               "incidents": incident_facts(store),
+               **({"debrief": debrief_data(store, runbook, config,
+                                           _launch_date(store, config, now), now)}
+                  if config.rehearsal else {})},
     )
 
 
