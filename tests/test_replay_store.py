@@ -127,3 +127,30 @@ def test_a_report_leaves_the_file_journal_and_shared_memory_as_they_were(
         assert "(REHEARSAL)" in done.stdout.splitlines()[0]  # no --rehearsal: the file says
         assert "재시작으로 복구" in done.stdout
         assert checksums(path) == before
+
+
+def test_folded_minutes_end_the_sparklines_at_the_cursor(tmp_path: Path) -> None:
+    """Three hours of a poll a minute, the first hour folded into minute rollups (as the
+    recorder folds what is older than two hours): at 09:30 the values are the minutes'."""
+    from autus_tui.core.config import Config
+    from autus_tui.core.observations import PollResult
+    from autus_tui.core.payload import Health, Reading
+    from autus_tui.services.replay_frame import read_frame
+    from autus_tui.store import Store
+
+    path = tmp_path / "long.db"
+    with Store(path) as store:
+        samples.record_polls(store, [
+            PollResult(at(m), {"error_rate": Reading(m / 100)}, Health("ok", ""), None, 0.0)
+            for m in range(181)], 3.0)
+        assert samples.fold_all_old(store, Config().metrics, at(180)) == 60
+    with ReplayStore(path) as replay:
+        frame = read_frame(replay, at(30))
+        assert frame.folded
+        values = [p.readings["error_rate"].value for p in frame.polls]
+        assert values == [m / 100 for m in range(30)]  # minutes 09:00–09:29, none later
+        assert frame.polls[-1].at == at(30)  # a minute's summary stands at its end
+        assert frame.polls[-1].health is not None and frame.polls[-1].health.status == "ok"
+        later = read_frame(replay, at(90))  # raw polls after the folded hour
+        assert not later.folded and later.polls[-1].at == at(90)
+        assert [p.at for p in later.polls][-31:] == [at(m) for m in range(60, 91)]

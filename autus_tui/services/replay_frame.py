@@ -53,7 +53,7 @@ def read_frame(store: ReplayStore, at: datetime, count: int = HISTORY,
     raw = [result for _id, result in samples.latest_polls(store, count)]
     first_raw = raw[0].at if raw else None
     summaries = [poll for poll in minute_polls(store, count)
-                 if first_raw is None or poll.at <= first_raw]
+                 if first_raw is None or poll.at < first_raw]
     polls = [*summaries, *raw][-count:]
     latest = list(reversed(store.timeline(limit=events)))
     return Frame(at, tuple(polls), store.marks(), tuple(latest), current_run(store),
