@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     record = commands.add_parser("record", help="headless poller and recorder (no UI)")
     _run_flags(record)
 
+    replay = commands.add_parser("replay", help="the recorded day, read-only, at a time cursor")
+    replay.add_argument("--db", metavar="FILE", required=True, help="the recorded database")
+    replay.add_argument("--at", metavar="HH:MM", help="start at this launch-day time")
+    replay.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    replay.add_argument("--operator", metavar="NAME", help="who is watching")
+
     report = commands.add_parser("report", help="launch-day report in Markdown")
     report.add_argument("--config", metavar="FILE", help="TOML configuration file")
     report.add_argument("--db", metavar="FILE", help="SQLite database file")
@@ -104,7 +110,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = {"run", "demo", "backend", "check", "probe", "record", "report", "-h", "--help"}
+    known = {"run", "demo", "backend", "check", "probe", "record", "report", "replay", "-h",
+             "--help"}
     if not argv or argv[0] not in known:
         argv = ["run", *argv]
     args = parser.parse_args(argv)
@@ -149,6 +156,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from autus_tui.commands.report import run_report
 
         return run_report(config_from_args(args), args.out, d1=args.d1)
+    if args.command == "replay":
+        from autus_tui.commands.replay import run_replay
+
+        return run_replay(config_from_args(args), args.at)
     if args.command == "backend":
         from autus_tui.commands.backend import serve_forever
 

@@ -24,6 +24,7 @@ from textual.command import CommandList, CommandPalette
 from autus_tui.core.clock import FixedClock
 from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.payload import Health, Reading
+from autus_tui.core.rehearsal_mark import BANNER
 from autus_tui.core.runbook import ItemState
 from autus_tui.services.recorder import LEVEL_EVENT
 from autus_tui.store import Store
@@ -194,13 +195,14 @@ async def test_export_writes_the_markdown_next_to_the_database(
         assert await wait_until(pilot, lambda: f"handover written to {path}" in toasts(app))
     assert path.stat().st_mode & 0o777 == db.stat().st_mode & 0o777
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "# Handover — 2026-11-27 09:03"
+    assert lines[0] == BANNER  # a rehearsal's export (the fixture's room rehearses)
+    assert lines[2] == "# Handover — 2026-11-27 09:03"
     assert "- On call: 김민수 since 08:55" in lines
     section = lines[lines.index("### 출시 전 (00:00) — overdue"):][:3]
     assert section == ["### 출시 전 (00:00) — overdue", "",
                        "- 스테이징 vs 프로덕션 동기화 — OVERDUE"]
     assert "- Error Rate: WARN (2.50%)" in lines and "- Avg Response: CRIT (2,500 ms)" in lines
-    assert lines[2:6] == [
+    assert lines[4:8] == [
         "- On call: 김민수 since 08:55",
         "- Handed over: 김민수 hands over to the next on-call (not taken over yet)",
         "- This handover covers: 김민수 since 08:55", "- Health now: degraded: slow"]

@@ -5,7 +5,8 @@ its events are placed on the launch day of ``[launch]`` (``--config``). The cloc
 
 - ``--db FILE``: the rehearsal clock stored in that database, followed (re-read within
   ``FOLLOW_SECONDS`` of any change), so a control room on the file and this backend share
-  one simulated time; a live database is refused. Until the file holds a clock, the
+  one simulated time; a live database is refused. The scenario (name, what it injects
+  and when) is recorded in that database for the report's debrief. Until the file holds a clock, the
   backend runs from the scenario's start at speed 1. Not with ``--clock``/``--speed``.
 - ``--clock ISO-DATETIME`` (a naive time is in the launch timezone) and ``--speed``:
   its own clock, from there at that pace;
@@ -36,6 +37,7 @@ from autus_tui.sim.scenarios import Scenario, UnknownScenario, load_scenario
 from autus_tui.sim.server import SimBackend
 from autus_tui.store import Store, StoreError, resolve_db_path
 from autus_tui.store.mode import LIVE, read_mode
+from autus_tui.store.scenario_record import record_scenario
 
 FOLLOW_SECONDS = 0.25
 
@@ -66,7 +68,11 @@ def serve_forever(
     if db is not None:
         try:
             store = _rehearsal_store(db)
+            if played.file is not None:  # the debrief of that rehearsal reads it
+                record_scenario(store, played.file, played.name)
         except StoreError as error:
+            if store is not None:
+                store.close()
             return _error(str(error), EXIT_FAIL)
     try:
         return asyncio.run(_serve(host, port, played, seed, config, store))

@@ -16,6 +16,9 @@ within a minute at speed 1:
 - one file per incident-matrix row (``server-down``, ``db-failure``, ...) 09:59, the
   incident at 10:00.
 
+The scenario (its name, what it injects and when) is recorded in the database's ``meta``
+(``store.scenario_record``) for the report's debrief.
+
 Exit 2 for an unknown scenario (naming the known ones) or a bad speed, 1 for a scenario
 file that is wrong (one line naming the file and key) or an unusable database.
 
@@ -43,6 +46,7 @@ from autus_tui.core.clock import ScaledClock, utc_now
 from autus_tui.core.config import MAX_SPEED, BackendConfig, Config, LaunchConfig
 from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store, StoreError, load_or_start_rehearsal_clock
+from autus_tui.store.scenario_record import record_scenario
 
 if TYPE_CHECKING:
     from autus_tui.sim.scenarios import Scenario
@@ -95,6 +99,8 @@ async def _demo(scenario: Scenario, speed: float, operator: str, folder: Path) -
     store = Store(folder / "rehearsal.db")
     try:
         clock = load_or_start_rehearsal_clock(store, start, speed, operator=operator)
+        if scenario.file is not None:  # what it injects, when: the debrief's reference
+            record_scenario(store, scenario.file, scenario.name)
         return await _demo_on(store, clock, scenario, speed, operator, start)
     finally:
         store.close()

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from autus_tui.core import markdown as md
-from autus_tui.core.day_report import REHEARSAL_BANNER, STATE_WORDS, ReportData, share
+from autus_tui.core.day_report import STATE_WORDS, ReportData, share
 from autus_tui.core.day_sections import NONE, hour_table, outage_words
 from autus_tui.core.hourly import HourRow, minute_start
+from autus_tui.core.rehearsal_mark import BANNER
 from autus_tui.core.rollup import Bucket, PollMinute
 
 WORST_MINUTES = 10
@@ -194,7 +195,7 @@ def render_d1(data: ReportData) -> str:
     head = [f"# D+1 리뷰 — {md.inline(data.title)}{' (REHEARSAL)' if data.rehearsal else ''}",
             ""]
     if data.rehearsal:
-        head += [REHEARSAL_BANNER, ""]
+        head += [BANNER, ""]
     head += [f"- Launch day: {data.launch_date.isoformat()} ({md.inline(data.zone_name)})",
              f"- Generated: {data.when(data.generated_at)}",
              "- Hours below are launch-timezone hours; figures as in the D-Day report."]

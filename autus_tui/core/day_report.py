@@ -31,6 +31,7 @@ from autus_tui.core.episodes import Episode
 from autus_tui.core.hourly import HourRow
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.outages import Outage
+from autus_tui.core.rehearsal_mark import BANNER
 from autus_tui.core.rollup import MetricFigures
 from autus_tui.core.runbook import ItemState
 from autus_tui.core.schedule import Progress, hms
@@ -133,16 +134,13 @@ def share(part: float, whole: float) -> str:
 # -- sections ---------------------------------------------------------------------------
 
 
-REHEARSAL_BANNER = ("REHEARSAL: this database is a rehearsal one (a simulated clock and "
-                    "backend, notices to the rehearsal channel, rollbacks dry runs); "
-                    "nothing here happened on launch day.")
 
 
 def head(data: ReportData) -> list[str]:
     mode = " (REHEARSAL)" if data.rehearsal else ""
     out = [f"# D-Day 리포트 — {md.inline(data.title)}{mode}", ""]
     if data.rehearsal:
-        out += [REHEARSAL_BANNER, ""]
+        out += [BANNER, ""]
     out += [f"- Launch day: {data.launch_date.isoformat()} ({md.inline(data.zone_name)})",
            f"- Generated: {data.when(data.generated_at)}"]
     if data.polls and data.first_poll and data.last_poll:
@@ -274,11 +272,17 @@ def incidents(data: ReportData) -> list[str]:
     return report_section(data)
 
 
+def debrief(data: ReportData) -> list[str]:
+    from autus_tui.core.debrief import report_section  # it imports this module
+
+    return report_section(data)
+
+
 def _day_sections() -> list[Section]:
     from autus_tui.core import day_sections as more  # it imports this module
 
     return [head, more.summary, more.downtime, checklist, incidents, rollbacks, metrics,
-            more.level_episodes, more.hours, gates, more.oncall, notes, first_week]
+            more.level_episodes, more.hours, gates, more.oncall, notes, debrief, first_week]
 
 
 SECTIONS: list[Section] = []

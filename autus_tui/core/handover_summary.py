@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from autus_tui.core import markdown as md
-from autus_tui.core.day_report import REHEARSAL_BANNER, NoteRow, duration
+from autus_tui.core.day_report import NoteRow, duration
 from autus_tui.core.levels import Level
 from autus_tui.core.outages import Outage
+from autus_tui.core.rehearsal_mark import BANNER
 from autus_tui.core.rollback_report import rollback_blocks
 from autus_tui.core.rollback_run import RunRecord
 from autus_tui.core.schedule import SlotState
@@ -155,7 +156,7 @@ def handover_markdown(summary: HandoverSummary, zone: tzinfo) -> str:
     since = f" (since {when(summary.window_start)})" if summary.window_start else ""
     out = [f"# Handover — {summary.now.astimezone(zone):%Y-%m-%d %H:%M}", ""]
     if summary.rehearsal:
-        out += [REHEARSAL_BANNER, ""]
+        out += [BANNER, ""]
     if summary.oncall:
         began = f" since {when(summary.shift_began)}" if summary.shift_began else ""
         before = (f", taking over from {md.inline(summary.previous_oncall)}"

@@ -13,7 +13,10 @@ request's timeout), POSTs ``{"text": ...}`` with httpx (``timeout`` for the whol
   * any other answer (a 4xx: a revoked or wrong URL): failed at once;
   * nowhere to send it: skipped. A live notice goes to ``config.webhook_url``
     (``AUTUS_WEBHOOK_URL``); a rehearsal notice only to ``config.rehearsal_webhook_url``
-    (``AUTUS_REHEARSAL_WEBHOOK_URL``), never to the live channel.
+    (``AUTUS_REHEARSAL_WEBHOOK_URL``), never to the live channel. Every notice of a
+    rehearsal database (``store.mode``) counts as a rehearsal one, whatever its own flag
+    says: an incident, rollback or notice of a rehearsal never reaches the live channel,
+    even one written by code that forgot to set the flag.
 
 Errors name the host only (``hooks.example.com: HTTP 500``), never the URL's path or
 query, which hold the webhook's secret. The HTTP request runs on the event loop without
@@ -34,6 +37,7 @@ import httpx
 from autus_tui.core.config import Config
 from autus_tui.sources.net_errors import connection_reason, where
 from autus_tui.store import StoreBusy, StoreError, outbox
+from autus_tui.store.mode import REHEARSAL, read_mode
 from autus_tui.store.outbox import Notice
 from autus_tui.store.store import Store
 
@@ -67,6 +71,7 @@ class Notifier:
         self.sent = 0
         self._client: httpx.AsyncClient | None = None
         self._wake = asyncio.Event()
+        self._rehearsal: bool | None = None
 
     def wake(self) -> None:
         """Look at the outbox now rather than after the idle pause."""
@@ -100,9 +105,10 @@ class Notifier:
             outbox.claim, self.store, self.holder, self.real(), self.claim_ttl)
         if notice is None:
             return False
-        url = self.config.rehearsal_webhook_url if notice.rehearsal else self.config.webhook_url
+        rehearsal = notice.rehearsal or await asyncio.to_thread(self._rehearsal_database)
+        url = self.config.rehearsal_webhook_url if rehearsal else self.config.webhook_url
         if url is None:
-            variable = "AUTUS_REHEARSAL_WEBHOOK_URL" if notice.rehearsal else "AUTUS_WEBHOOK_URL"
+            variable = "AUTUS_REHEARSAL_WEBHOOK_URL" if rehearsal else "AUTUS_WEBHOOK_URL"
             await self._finish(notice, outbox.SKIPPED, f"no webhook configured ({variable} unset)")
             return True
         host = where(url)
@@ -117,6 +123,12 @@ class Notifier:
         if outcome == outbox.SENT:
             self.sent += 1
         return True
+
+    def _rehearsal_database(self) -> bool:
+        """The database is a rehearsal's (a file's mode never changes: read once)."""
+        if self._rehearsal is None:
+            self._rehearsal = read_mode(self.store) == REHEARSAL
+        return self._rehearsal
 
     async def _finish(self, notice: Notice, outcome: str, error: str | None,
                       next_try: float = 0.0, host: str = "") -> None:

@@ -6,7 +6,8 @@ marks with each item's last verify verdict; per-metric figures from
 included); the held level changes folded into episodes (``core.episodes``) whose peaks
 come from the minute rollups; the day hour by hour (``core.hourly``); the on-call shifts;
 the notes; the rollback runs as ``extra["rollbacks"]``, oldest first, and the incidents
-as ``extra["incidents"]`` (``services.incident_facts``). ``commands.report`` is
+as ``extra["incidents"]`` (``services.incident_facts``); for a rehearsal, its debrief
+as ``extra["debrief"]`` (``services.debrief_data``). ``commands.report`` is
 ``autus-tui report``. The handover view's model is ``services.handover_data`` (its
 ``handover_summary`` and ``handover_markdown`` are re-exported here).
 
@@ -38,6 +39,7 @@ from autus_tui.services.day_facts import (
     peak_reader,
     worse_for,
 )
+from autus_tui.services.debrief_data import debrief_data
 from autus_tui.services.downtime import day_coverage, day_marks
 from autus_tui.services.event_text import verdict_word
 from autus_tui.services.handover_data import handover_markdown, handover_summary
@@ -100,7 +102,10 @@ def collect_report(
         shifts=day_shifts(store), covered=tuple(spans or ()),
         extra={"rollbacks": tuple(reversed(rollbacks.past_runs(store, MAX_ROLLBACKS))),
                "incidents": incident_facts(store),
-               **({"d1": d1_facts(buckets, minutes, _d1_slot(runbook))} if d1 else {})},
+               **({"d1": d1_facts(buckets, minutes, _d1_slot(runbook))} if d1 else {}),
+               **({"debrief": debrief_data(store, runbook, config,
+                                           _launch_date(store, config, now), now)}
+                  if config.rehearsal else {})},
     )
 
 

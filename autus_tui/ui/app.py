@@ -81,6 +81,7 @@ from autus_tui.ui.incident_actions import IncidentKeys
 from autus_tui.ui.intents import Intent, IntentDone, WriteNote
 from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.navigation import show_installed
+from autus_tui.ui.rehearsal_banner import mark_screens
 from autus_tui.ui.rollback_room import RollbackRoom
 from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
@@ -241,6 +242,8 @@ class ControlRoom(IncidentKeys, App[int]):
     def on_mount(self) -> None:
         self._layout_ready = True
         self.toaster.watch_screens()
+        if self.rehearsal:
+            mark_screens(self)  # REHEARSAL on every screen that opens (the header's here)
         self._apply_size(self.size.width, self.size.height)
         self.tick()
         if self.watcher is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 
 from autus_tui.core.config import Config
+from autus_tui.core.rehearsal_mark import with_banner
 from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store, StoreError
 
@@ -73,8 +75,16 @@ def write_private(path: Path, text: str, like: Path | None = None) -> None:
 
 def start_export(node: DOMNode, label: str, path: Path, produce: Callable[[], str],
                  like: Path | None = None) -> None:
+    """In a rehearsal (the app's ``rehearsal``) the file starts with the REHEARSAL banner
+    (``core.rehearsal_mark``), whatever it is."""
+    rehearsal = bool(getattr(node.app, "rehearsal", False))
+
+    def marked() -> str:
+        text = produce()
+        return with_banner(text) if rehearsal else text
+
     def work() -> None:
-        node.post_message(_export(label, path, produce, like))
+        node.post_message(_export(label, path, marked, like))
 
     node.run_worker(work, name=f"export: {label}", group="export", thread=True,
                     exit_on_error=False)
@@ -99,6 +109,9 @@ def export_report(node: DOMNode, store: Store, config: Config, runbook: Runbook,
     """Write the launch-day report next to the database in a worker; returns the path."""
     from autus_tui.core.day_report import render
     from autus_tui.services.report_data import collect_report
+
+    if getattr(node.app, "rehearsal", False):  # a rehearsal's report says so in its head
+        config = replace(config, rehearsal=True)
 
     def produce() -> str:
         # On the app's Store (its reads are short and locked one at a time), never a second

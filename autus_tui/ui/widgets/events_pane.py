@@ -8,6 +8,7 @@ its styled word. Text arrives already cleaned by the dashboard and goes through
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
@@ -32,12 +33,24 @@ class EventsPane(VerticalScroll, can_focus=True):
         yield self.body
 
     def add(self, at: datetime, text: str, level: Level | None = None) -> None:
+        self.lines.append(self._line(at, text, level))
+        self._show()
+
+    def replace(self, items: Iterable[tuple[datetime, str, Level | None]]) -> None:
+        """Show exactly these lines (the replay redraws the pane at each move)."""
+        self.lines.clear()
+        self.lines.extend(self._line(at, text, level) for at, text, level in items)
+        self._show()
+
+    def _line(self, at: datetime, text: str, level: Level | None) -> Content:
         stamp = at.astimezone(self.zone).strftime("%H:%M:%S")
         parts: list[safe.Part] = [(stamp, "dim"), " "]
         if level is not None:
             parts += [safe.level_word(level), " "]
         parts.append(safe.plain(text, 400))
-        self.lines.append(safe.join(*parts))
+        return safe.join(*parts)
+
+    def _show(self) -> None:
         self.body.update(Content("\n").join(self.lines))
         # After the body's new height is laid out, or the end is not the end yet.
         self.call_after_refresh(self.scroll_end, animate=False)

@@ -1,0 +1,1 @@
+"""The replay of a recorded day (``autus-tui replay``): the control room at a time cursor."""
