@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from test_exit_signals import Terminal, _assert_terminal_restored, _environment
 
+from autus_tui.core.rehearsal_mark import BANNER
+
 SAID = re.compile(rb"autus-tui demo: the rehearsal's report is in (\S+)\r\n")
 
 
@@ -42,6 +44,6 @@ def test_the_demos_report_survives_quitting(stop: str, tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# D-Day 리포트 — AUTUS v1.0") and "(REHEARSAL)" in text
-    assert "REHEARSAL: this database is a rehearsal one" in text
+    assert BANNER in text
     assert "## Summary" in text and "## Hour by hour" in text
     assert list(tmp_path.glob("autus-demo-*")) == []  # the database went with its folder
