@@ -65,8 +65,9 @@ def poll_row(result: PollResult, stale_after: float) -> tuple[Any, ...]:
             result.error, result.duration, stale_after, down)
 
 
-_INSERT = ("INSERT INTO polls (at, readings, health, error, duration, stale_after,"
-           " backend_down) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_ROW_FIELDS = ("at", "readings", "health", "error", "duration", "stale_after", "backend_down")
+_INSERT = (f"INSERT INTO polls ({', '.join(_ROW_FIELDS)})"
+           f" VALUES ({', '.join('?' * len(_ROW_FIELDS))})")
 
 
 def insert_poll(conn: sqlite3.Connection, result: PollResult, stale_after: float) -> int:
@@ -77,9 +78,10 @@ def insert_poll(conn: sqlite3.Connection, result: PollResult, stale_after: float
 
 def record_polls(store: Store, results: Iterable[PollResult], stale_after: float) -> None:
     """Many polls in one transaction (imports, tests)."""
-    rows = [poll_row(result, stale_after) for result in results]
+    rows = [dict(zip(_ROW_FIELDS, poll_row(result, stale_after), strict=True))
+            for result in results]
     with store.write() as tx:
-        tx.conn.executemany(_INSERT, rows)
+        tx.db.table("polls").insert_all(rows, batch_size=500)
 
 
 def poll_from_row(row: Sequence[Any]) -> tuple[int, PollResult]:

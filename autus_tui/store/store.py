@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +54,13 @@ if TYPE_CHECKING:  # imported when first used: ~30 ms a start-up does not need
     import sqlite_utils
 
 
+def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """``conn`` through sqlite-utils (it runs PRAGMAs as it wraps a connection)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
 @dataclass
 class Transaction:
     """What a write sees: the connection inside ``BEGIN IMMEDIATE`` and its moment."""
@@ -61,13 +68,13 @@ class Transaction:
     conn: sqlite3.Connection
     at: datetime
     """Clock time of this write: every event of one transaction shares it."""
+    wrapped: Callable[[], sqlite_utils.Database] | None = None
+    """The store's one sqlite-utils view of this connection (made on first use)."""
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """The connection through sqlite-utils (made on demand)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn, execute_plugins=False)
+        """The connection through sqlite-utils: bulk inserts, table changes."""
+        return self.wrapped() if self.wrapped is not None else wrap(self.conn)
 
     def event(
         self, operator: str, kind: str, subject: str = "",
@@ -91,11 +98,18 @@ class Store:
             self._writer.close()
             release(self.path)
             raise
+        self._sqlite_utils: sqlite_utils.Database | None = None
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
         self._closed = False
         self._file = FileIdentity(self.path)
         self._journal_flushed = False
+
+    def _wrapped(self) -> sqlite_utils.Database:
+        # Made once per Store and only when a write asks: never a PRAGMA per write.
+        if self._sqlite_utils is None:
+            self._sqlite_utils = wrap(self._writer)
+        return self._sqlite_utils
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -153,7 +167,7 @@ class Store:
             except sqlite3.DatabaseError as error:
                 raise describe_sqlite(self.path, error, self._busy_timeout) from None
             try:
-                yield Transaction(conn, self.clock.now())
+                yield Transaction(conn, self.clock.now(), self._wrapped)
                 self._file.check()  # never commit into a file the path no longer names
                 conn.execute("COMMIT")
             except BaseException as error:
