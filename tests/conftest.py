@@ -38,10 +38,12 @@ from autus_tui.core.runbook import Runbook
 from autus_tui.store import Store
 from autus_tui.ui.app import ControlRoom
 
-# A run started under `nohup` (or by a harness that ignores hang-ups) passes SIGHUP ignored
-# on to every process the tests start, and the product keeps an inherited "ignore" on
-# purpose; the hang-up tests need the disposition a terminal session has.
+# A run started under `nohup` passes SIGHUP ignored on to every process the tests start,
+# and a background job of a non-interactive shell SIGINT; the product keeps an inherited
+# "ignore" on purpose, and the signal tests need the dispositions a terminal session has.
 signal.signal(signal.SIGHUP, signal.SIG_DFL)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 START = datetime(2026, 11, 27, 0, 3, 0, tzinfo=UTC)
 """09:03:00 KST on launch day: in the launch slot, three minutes after launch."""
