@@ -34,7 +34,7 @@ def replay(path: Path, start: datetime, **config: object) -> tuple[ReplayRoom, R
 
 
 def pane_value(app: ReplayRoom, key: str) -> str:
-    pane = next(p for p in app.panes
+    pane = next(p for p in app.view.panes
                 if isinstance(p, MetricPane) and p.tracker.spec.key == key)
     return pane.value.text
 

@@ -1,4 +1,4 @@
-"""The incident keys of the control room (``IncidentKeys``, mixed into ``ControlRoom``).
+"""The incident keys of the control room: ``IncidentKeys(room)``, which the app delegates to.
 
 ``i`` declare (``dialogs.declare``), ``a`` acknowledge (a yes/no that says the ladder
 keeps running), ``e`` escalate now (a reason; fires the next level at once), ``r``
@@ -17,7 +17,7 @@ recorded (``ui.event_news``), in every attached UI alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 
@@ -51,16 +51,14 @@ PANEL = "incidents"
 
 
 class IncidentKeys:
-    incident_strip: IncidentStrip
-    matrix_error: str | None = None
+    """Made by the app once its controller exists: loads the matrix, makes the timer strip
+    (``strip``), tells the controller how to declare. The app's ``action_*`` methods for
+    ``i``/``a``/``e``/``r``/``o``/``I`` call ``declare``/``acknowledge``/``escalate``/
+    ``resolve``/``reopen``/``open_panel``."""
 
-    @property
-    def _room(self) -> ControlRoom:
-        return cast("ControlRoom", self)
-
-    def setup_incidents(self) -> IncidentStrip:
-        """Load the matrix, make the timer strip, tell the controller how to declare."""
-        room = self._room
+    def __init__(self, room: ControlRoom) -> None:
+        self._room = room
+        self.matrix_error: str | None = None
         matrix: IncidentMatrix | None = None
         try:
             from autus_tui.services.incident_files import load_matrix
@@ -70,10 +68,9 @@ class IncidentKeys:
             self.matrix_error = str(error)
         room.controller.incidents = IncidentSite(room.config.escalation, room.rehearsal,
                                                  room.clock)
-        strip = IncidentStrip(room.store, room.config, room.clock, room.zone, matrix,
-                              id="incident-strip")
-        strip.on_answer = self.tell
-        return strip
+        self.strip = IncidentStrip(room.store, room.config, room.clock, room.zone, matrix,
+                                   id="incident-strip")
+        self.strip.on_answer = self.tell
 
     def _incident_ready(self) -> bool:
         """Keys act on the main screen and in the panel, never under a dialog."""
@@ -89,7 +86,7 @@ class IncidentKeys:
     def _incident_target(self) -> tuple[BoardEntry | None, str]:
         """The incident a key acts on, and how it was chosen (said in the dialog)."""
         room = self._room
-        board = self.incident_strip.board
+        board = self.strip.board
         screen = room.screen
         if isinstance(screen, IncidentPanel) and screen.selected is not None:
             return board.find(screen.selected), "selected in the panel"
@@ -100,11 +97,11 @@ class IncidentKeys:
 
     def _incident_heading(self, verb: str, entry: BoardEntry, which: str) -> safe.Content:
         return safe.join((verb, "bold"), " ",
-                         identity(entry.incident, self.incident_strip.matrix),
+                         identity(entry.incident, self.strip.matrix),
                          (f"  ({which})", "dim"))
 
     def _incident_ladder(self, entry: BoardEntry) -> Ladder:
-        strip = self.incident_strip
+        strip = self.strip
         return ladder_at(entry, strip.clock.now(), strip.grace)
 
     def _incident_say(self, text: object, severity: safe.Severity = "information") -> None:
@@ -126,10 +123,10 @@ class IncidentKeys:
 
     # -- the keys ------------------------------------------------------------------------
 
-    def action_declare_incident(self) -> None:
+    def declare(self) -> None:
         if not self._incident_ready():
             return
-        room, strip = self._room, self.incident_strip
+        room, strip = self._room, self.strip
         store, matrix = room.store, strip.matrix
         assert store is not None
 
@@ -144,10 +141,10 @@ class IncidentKeys:
         room.push_screen(DeclareDialog(matrix, room.config.escalation, signals,
                                        matrix_error=self.matrix_error), declared)
 
-    def action_acknowledge_incident(self) -> None:
+    def acknowledge(self) -> None:
         if not self._incident_ready() or (entry := self._open_incident("acknowledge")) is None:
             return
-        room, strip = self._room, self.incident_strip
+        room, strip = self._room, self.strip
         incident = entry.incident
         _, which = self._incident_target()
         lad = self._incident_ladder(entry)
@@ -168,10 +165,10 @@ class IncidentKeys:
         room.push_screen(ConfirmDialog(self._incident_heading("Acknowledge", entry, which), detail),
                          answered)
 
-    def action_escalate_incident(self) -> None:
+    def escalate(self) -> None:
         if not self._incident_ready() or (entry := self._open_incident("escalate")) is None:
             return
-        room, strip = self._room, self.incident_strip
+        room, strip = self._room, self.strip
         _, which = self._incident_target()
         lad = self._incident_ladder(entry)
         target = lad.next
@@ -195,10 +192,10 @@ class IncidentKeys:
                                               refusal="A reason is required, or escape."),
                          answered)
 
-    def action_resolve_incident(self) -> None:
+    def resolve(self) -> None:
         if not self._incident_ready() or (entry := self._open_incident("resolve")) is None:
             return
-        room, strip = self._room, self.incident_strip
+        room, strip = self._room, self.strip
         _, which = self._incident_target()
         detail = safe.plain("Stops the escalation ladder: no level fires after this.")
 
@@ -211,10 +208,10 @@ class IncidentKeys:
                                               refusal="A short resolution is required."),
                          answered)
 
-    def action_reopen_incident(self) -> None:
+    def reopen(self) -> None:
         if not self._incident_ready():
             return
-        room, strip = self._room, self.incident_strip
+        room, strip = self._room, self.strip
         entry, which = self._incident_target()
         if entry is None or entry.incident.open:
             self._incident_say("select a resolved incident in the panel (I) to reopen it",
@@ -231,7 +228,7 @@ class IncidentKeys:
         room.push_screen(IncidentReasonDialog(heading, detail, "reason (optional)",
                                               required=False), answered)
 
-    def action_incidents(self) -> None:
+    def open_panel(self) -> None:
         room = self._room
         if isinstance(room.screen, IncidentPanel) or len(room.screen_stack) > 1:
             return
@@ -239,20 +236,20 @@ class IncidentKeys:
             panel = room.get_screen(PANEL, IncidentPanel)
             panel.reopen()
         else:
-            room.install_screen(IncidentPanel(self.incident_strip), PANEL)
+            room.install_screen(IncidentPanel(self.strip), PANEL)
         room.push_screen(PANEL)
 
-    def incident_commands(self) -> Iterable[SystemCommand]:
+    def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Declare incident", "Severity, situation, next step (i)",
-                            self.action_declare_incident)
+                            self.declare)
         yield SystemCommand("Incidents", "Every open incident and its ladder (I)",
-                            self.action_incidents)
+                            self.open_panel)
         yield SystemCommand("Acknowledge incident", "Own it; the ladder keeps running (a)",
-                            self.action_acknowledge_incident)
+                            self.acknowledge)
         yield SystemCommand("Escalate incident now", "Fire the next level now (e)",
-                            self.action_escalate_incident)
+                            self.escalate)
         yield SystemCommand("Resolve incident", "Stop the ladder, with a resolution (r)",
-                            self.action_resolve_incident)
+                            self.resolve)
 
     # -- the answer -----------------------------------------------------------------------
 
@@ -269,7 +266,7 @@ class IncidentKeys:
         result = message.result
         if not isinstance(result, IncidentResult):
             return
-        self.incident_strip.read()
+        self.strip.read()
         incident = result.incident
         if not result.done:
             already = result.already_text(room.zone)

@@ -58,7 +58,6 @@ from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.header import ControlHeader
 from autus_tui.ui.widgets.line import Line
-from autus_tui.ui.widgets.metrics.host_pane import HostPane
 
 READ_ONLY = "replay is read-only: nothing is written"
 PLAY_SECONDS = 0.5
@@ -109,8 +108,10 @@ class ReplayRoom(ControlRoom):
                          poll=False, host_reader=None, store=store, runbook=runbook,
                          tick_seconds=None)
         self.replay_store, self.cursor_clock, self.span = store, clock, span
-        self.watcher = None  # nothing changes under a replay: each move redraws it all
-        self.poll_feed = None
+        # Nothing changes under a replay: each move redraws it all (no watcher, no feed).
+        self.watcher = self.link.watcher = None
+        self.link.poll_feed = None
+        self.view.no_host_reader = "not recorded (replay)"
         # The strip reads only when show_at says (as of that cursor), never on its own.
         self.incident_strip._signals_due = False
         self.controller = ReadOnlyController(self, store, config.operator, lambda: None)
@@ -274,9 +275,6 @@ class ReplayRoom(ControlRoom):
                 ("a e r R o", "read-only")]
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(keys))
-
-    def _show_host(self) -> None:
-        self.query_one(HostPane).show_sample(None, "not recorded (replay)")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand("Go to a time", "Move the cursor to a time of the day (g)",

@@ -1,0 +1,119 @@
+"""The control room's screens and palette: help, timeline, handover, note, report.
+
+``RoomScreens(room)`` opens what the keys ``?``, ``t``, ``h``, ``n``, ``R`` and the
+command palette ask for; the app's ``action_*`` methods are one line each calling it.
+Screens are made once and reopened (``ui.navigation``). Without a database, what needs
+one says so in a toast and opens nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+
+from autus_tui.core.handover_summary import HandoverSummary
+from autus_tui.store import Store
+from autus_tui.ui import safe
+from autus_tui.ui.dialogs.note import NoteDialog
+from autus_tui.ui.exports import export_report
+from autus_tui.ui.intents import WriteNote
+from autus_tui.ui.navigation import show_installed
+from autus_tui.ui.screens.handover import HandoverScreen
+from autus_tui.ui.screens.help import HelpScreen
+from autus_tui.ui.screens.timeline import TimelineScreen
+from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
+from autus_tui.ui.widgets.checklist.parts import ItemList
+
+if TYPE_CHECKING:
+    from autus_tui.ui.app import ControlRoom
+
+HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
+
+
+class RoomScreens:
+    def __init__(self, room: ControlRoom) -> None:
+        self.room = room
+
+    def help(self) -> None:
+        room = self.room
+
+        def make() -> HelpScreen:
+            bindings = [*room.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
+            return HelpScreen([
+                (binding.key_display or binding.key, binding.description or binding.action)
+                for binding in bindings if isinstance(binding, Binding)
+            ])
+
+        show_installed(room, HELP_SCREEN, HelpScreen, make)
+
+    def timeline(self) -> None:
+        room = self.room
+        show_installed(room, TIMELINE, TimelineScreen,
+                       lambda: TimelineScreen(room.store, room.zone, room.runbook))
+
+    def handover(self) -> None:
+        room = self.room
+        store = self.need_store("handover view")
+        if store is not None:
+            show_installed(room, HANDOVER, HandoverScreen, lambda: HandoverScreen(
+                self.handover_now, store, room.config.operator, room.zone))
+
+    def handover_now(self) -> HandoverSummary:
+        from autus_tui.services.report_data import handover_summary
+
+        room = self.room
+        assert room.store is not None
+        return handover_summary(room.store, room.runbook, room.day, room.clock.now(),
+                                room.config.metrics, room.stale_after,
+                                trackers=room.dashboard.trackers,
+                                health=(room.dashboard.health, room.dashboard.health_at))
+
+    def note(self) -> None:
+        room = self.room
+        if isinstance(room.screen, NoteDialog) or self.need_store("notes") is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text:
+                room.post_message(WriteNote(room, text))
+
+        room.push_screen(NoteDialog(room.config.operator), save)
+
+    def rollback(self) -> None:
+        if self.need_store("rollback") is not None:
+            self.room.rollback.open()
+
+    def report(self) -> None:
+        room = self.room
+        store = self.need_store("report")
+        if store is not None:
+            target = export_report(room, store, room.config, room.runbook, room.clock.now())
+            safe.toast(room, f"writing the launch-day report to {target}…")
+
+    def need_store(self, what: str) -> Store | None:
+        room = self.room
+        if room.store is None:
+            safe.toast(room, f"no database attached: no {what}", severity="error")
+        return room.store
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The palette's entries of the control room (before Textual's own)."""
+        room = self.room
+        yield SystemCommand("Handover view", "Open items, alerts, notes; take over (h)",
+                            self.handover)
+        yield SystemCommand("Write a note", "A note on the timeline, in your name (n)",
+                            self.note)
+        yield SystemCommand("Timeline", "Every recorded event, newest first (t)",
+                            self.timeline)
+        yield SystemCommand("Rollback", "Plan a rollback, or show the one running (R)",
+                            self.rollback)
+        yield SystemCommand("Probe this slot",
+                            "Run every probe of the shown slot and show the results (p)",
+                            room.checklist.action_probe_slot)
+        yield SystemCommand("Launch-day report",
+                            "Write the day's report (Markdown) next to the database",
+                            self.report)
+        yield from room.incidents.commands()
