@@ -1,4 +1,4 @@
-"""The held level: when a metric's change of level is announced (DESIGN.md, Levels).
+"""The held level: when a metric's change of level is announced (docs/architecture.md, Levels).
 
 This module owns the rule. Every announcement of a level change goes through it, by way
 of ``core.series.MetricTracker`` and ``feed``: the recorder's ``metric.level`` events

@@ -4,7 +4,7 @@ Opening posts ``PlanRollback`` (git runs in the controller's worker); until the 
 the body says "planning…". If a rollback is running anywhere (this database), the answer
 is that run and the dialog closes with it, so the app shows the run instead of a plan.
 
-Keyboard path (DESIGN "Rollback"): the conditions list has focus (``space`` ticks,
+Keyboard path (docs/architecture.md, "Rollback"): the conditions list has focus (``space`` ticks,
 arrows or ``j``/``k`` move); ``tab`` to the reason; ``tab`` to the target, typed in full;
 ``enter`` there posts ``ApplyRollback`` only when ``confirm_problems`` finds nothing
 missing — otherwise nothing runs, the status line says exactly what is missing and the

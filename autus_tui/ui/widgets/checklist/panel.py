@@ -1,4 +1,4 @@
-"""The checklist panel: one slot at a time, the slot strip above, keys of DESIGN.md.
+"""The checklist panel: one slot at a time, the slot strip above, keys of docs/architecture.md.
 
 Layout (top to bottom): the slot strip (every slot's state and progress), the shown
 slot's heading, the items grouped as the runbook groups them (an ``OptionList``: long
