@@ -21,7 +21,8 @@ from autus_tui.core.text import clip, strip_controls
 
 LINE_LIMIT = 1000
 """Characters kept of one output line (the rest becomes '…')."""
-# Bidi embeddings/overrides/isolates and zero-width format characters (docs/architecture.md, "Safety").
+# Bidi embeddings/overrides/isolates and zero-width format characters
+# (docs/architecture.md, "Safety").
 _FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 
 

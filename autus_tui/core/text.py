@@ -22,7 +22,8 @@ _ESCAPES = re.compile(
     re.VERBOSE,
 )
 # C0 and C1 controls (and DEL) except tab and newline, which callers may keep; and the
-# bidi and zero-width format characters, which can make text read backwards (docs/architecture.md, Safety).
+# bidi and zero-width format characters, which can make text read backwards
+# (docs/architecture.md, Safety).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
