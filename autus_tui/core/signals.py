@@ -14,13 +14,14 @@ the first poll that is not (``end``), or ongoing. ``full_outage`` judges the run
 rollback condition 전체 서비스 30분 이상 중단 on the ongoing one: met once it lasted
 ``minimum`` (30 min, inclusive), with its evidence (since when, how long, how many polls).
 An ongoing outage is measured to ``now`` while polls keep coming, else only to the last
-poll that saw it (a stopped recorder proves nothing).
+poll that saw it (a stopped recorder proves nothing). ``follow_outage`` is the same rule
+fed one poll at a time (the screen's DOWN banner).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from autus_tui.core.incident_matrix import (
@@ -238,3 +239,13 @@ def current_outage(polls: Sequence[PollResult]) -> Outage | None:
     """The outage going on at the latest poll, if any."""
     found = outages(polls)
     return found[-1] if found and found[-1].ongoing else None
+
+
+def follow_outage(current: Outage | None, poll: PollResult) -> Outage | None:
+    """``current_outage`` one poll at a time: the outage going on after ``poll``, given the
+    one going on before it (a screen follows polls as they come, keeping none)."""
+    if not poll_is_out(poll):
+        return None
+    if current is None or not current.ongoing:
+        return Outage(poll.at, None, poll.at, 1, out_reason(poll))
+    return replace(current, last_out=poll.at, polls=current.polls + 1)
