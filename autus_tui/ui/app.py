@@ -35,6 +35,8 @@ one line calling its part.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -56,6 +58,7 @@ from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
+from autus_tui.services.incident_signals import max_age
 from autus_tui.services.launch_day import day_note, stored_launch_date
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing
@@ -72,8 +75,6 @@ from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.rollback_room import RollbackRoom
 from autus_tui.ui.room_layout import apply_size
 from autus_tui.ui.room_screens import RoomScreens
-from autus_tui.ui.screens.handover import HandoverScreen
-from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_link import StoreLink
 from autus_tui.ui.store_watch import StoreChanged
 from autus_tui.ui.terminal_driver import safe_driver
@@ -84,10 +85,13 @@ from autus_tui.ui.widgets.header import ControlHeader
 
 STYLES = data_folder("styles") / "control_room.tcss"
 TICK_SECONDS = 1.0
-HOST_WITH_POLLS = 0.5
-"""Seconds since the last host read after which a recorded poll brings a new one."""
-HOST_FALLBACK = 1.5
+HOST_WITH_POLLS = 1.5
+"""Seconds since the last host read after which a recorded poll brings a new one (every
+other poll at 1 s: the host line is a slow figure, its read and repaint are not)."""
+HOST_FALLBACK = 2.5
 """Seconds without a host read after which the tick reads the host itself."""
+PAIRING_FRESH = 0.9
+"""Seconds after the watcher last read who is here during which the tick does not."""
 
 
 def default_host_reader() -> HostSample:
@@ -160,12 +164,14 @@ class ControlRoom(App[int]):
         self.incidents = IncidentKeys(self)
         self.incident_strip = self.incidents.strip
         self.view = DashboardView(self.dashboard, clock, host_reader,
-                                  health_off=not config.backend.health_path)
+                                  health_off=not config.backend.health_path, zone=self.zone,
+                                  max_age=lambda: max_age(config, clock))
         self.announcer = Announcer(self, clock, store, self.zone)
         self.screens = RoomScreens(self)
         self.link = StoreLink(self, store, config, clock, poll=poll)
         self.recorder, self.watcher = self.link.recorder, self.link.watcher
         self._marks_shown: dict[str, Mark] | None = None
+        self._pairing_at = -math.inf
         self._layout_ready = False
 
     @property
@@ -185,6 +191,7 @@ class ControlRoom(App[int]):
     def compose(self) -> ComposeResult:
         yield ControlHeader(self.zone, self.rehearsal, self.config.operator, day=self.day,
                             slots=self.runbook.slots, id="header")
+        yield self.view.banner
         with Horizontal(id="main"):
             yield from self.view.compose()
             with Vertical(id="workspace"):
@@ -283,7 +290,10 @@ class ControlRoom(App[int]):
             retrying=pairing.here_state == "retrying")
 
     def _recheck_pairing(self) -> None:
-        """On the tick: a lease or presence row ages out with no commit to announce it."""
+        """On the tick: a lease or presence row ages out with no commit to announce it
+        (when commits come, as polls do each second, the watcher's read is fresh)."""
+        if time.monotonic() - self._pairing_at < PAIRING_FRESH:
+            return
         pairing = self.link.pairing()
         if pairing is not None:
             self._show_pairing(pairing)
@@ -315,6 +325,7 @@ class ControlRoom(App[int]):
             self._marks_shown = marks
             self.checklist.show_marks(marks, first=message.first)
         if snapshot.pairing is not None:
+            self._pairing_at = time.monotonic()
             self._show_pairing(snapshot.pairing)
         if self.store is not None:
             self.rollback.show_state(snapshot.rollback, first=message.first)
@@ -327,10 +338,7 @@ class ControlRoom(App[int]):
         self.announcer.announce(
             announcements(message.events, self.runbook, self.incident_strip.about))
         self.incident_strip.store_changed(message.events, first=message.first)
-        screen = self.screen
-        if isinstance(screen, HandoverScreen) or (message.events
-                                                  and isinstance(screen, TimelineScreen)):
-            screen.reload()
+        self.screens.store_changed(message.events)
 
     @on(Intent)
     def act(self, intent: Intent) -> None:

@@ -3,13 +3,18 @@
 ``RoomScreens(room)`` opens what the keys ``?``, ``t``, ``h``, ``n``, ``R`` and the
 command palette ask for; the app's ``action_*`` methods are one line each calling it.
 Screens are made once and reopened (``ui.navigation``). Without a database, what needs
-one says so in a toast and opens nothing.
+one says so in a toast and opens nothing. ``store_changed(events)`` reloads an open
+handover view (any commit) or timeline (new events).
+
+The timeline, handover view and note dialog are imported when first opened: their
+widgets (a data table, a text editor) are a megabyte a control room may never need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -17,17 +22,15 @@ from textual.binding import Binding
 from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.store import Store
 from autus_tui.ui import safe
-from autus_tui.ui.dialogs.note import NoteDialog
 from autus_tui.ui.exports import export_report
 from autus_tui.ui.intents import WriteNote
 from autus_tui.ui.navigation import show_installed
-from autus_tui.ui.screens.handover import HandoverScreen
 from autus_tui.ui.screens.help import HelpScreen
-from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 from autus_tui.ui.widgets.checklist.parts import ItemList
 
 if TYPE_CHECKING:
+    from autus_tui.store import Event
     from autus_tui.ui.app import ControlRoom
 
 HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
@@ -50,11 +53,15 @@ class RoomScreens:
         show_installed(room, HELP_SCREEN, HelpScreen, make)
 
     def timeline(self) -> None:
+        from autus_tui.ui.screens.timeline import TimelineScreen
+
         room = self.room
         show_installed(room, TIMELINE, TimelineScreen,
                        lambda: TimelineScreen(room.store, room.zone, room.runbook))
 
     def handover(self) -> None:
+        from autus_tui.ui.screens.handover import HandoverScreen
+
         room = self.room
         store = self.need_store("handover view")
         if store is not None:
@@ -71,6 +78,8 @@ class RoomScreens:
                                 trackers=room.dashboard.trackers)
 
     def note(self) -> None:
+        from autus_tui.ui.dialogs.note import NoteDialog
+
         room = self.room
         if isinstance(room.screen, NoteDialog) or self.need_store("notes") is None:
             return
@@ -80,6 +89,13 @@ class RoomScreens:
                 room.post_message(WriteNote(room, text))
 
         room.push_screen(NoteDialog(room.config.operator), save)
+
+    def store_changed(self, events: Sequence[Event]) -> None:
+        """A commit: an open handover view reloads; an open timeline when events came."""
+        screen: Any = self.room.screen
+        if _is(screen, "autus_tui.ui.screens.handover", "HandoverScreen") or (
+                events and _is(screen, "autus_tui.ui.screens.timeline", "TimelineScreen")):
+            screen.reload()
 
     def rollback(self) -> None:
         if self.need_store("rollback") is not None:
@@ -116,3 +132,10 @@ class RoomScreens:
                             "Write the day's report (Markdown) next to the database",
                             self.report)
         yield from room.incidents.commands()
+
+
+def _is(screen: object, module: str, name: str) -> bool:
+    """``isinstance(screen, module.name)`` without importing the module (not imported:
+    no such screen was ever opened)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(screen, getattr(loaded, name))

@@ -87,6 +87,7 @@ class StoreLink:
     async def stop(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+            await self.watcher.join()
         if self._task is not None:
             # Release the lease and leave, so another process polls at once.
             await self._task.stop()
