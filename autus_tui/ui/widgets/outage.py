@@ -3,7 +3,8 @@
 An outage (``core.signals``: the backend's health ``down``, or no answer at all — it
 unreachable, timing out, or answering 5xx with no value) is the loudest state the
 control room knows: a full-width row under the header, reverse video in the CRIT
-colour, ``DOWN  backend unreachable for 2m13s · since 09:41:02 · no answer: …``. It shows
+colour, ``DOWN  backend unreachable for 2m13s · since 09:41:02 · connection refused``
+(or ``health down for … · DB gone``). It shows
 from the first out poll (``DOWN?`` without reverse video while not held, as pane words
 do, ``core.held``) and is hidden otherwise; the panes beside it keep their last values
 visibly old (STALE, struck through, with their age). The bell rings once when the
@@ -27,8 +28,8 @@ CRIT_STYLE = safe.LEVEL_STYLES[Level.CRIT]
 
 def outage_text(outage: Outage, now: datetime, max_age: timedelta,
                 zone: tzinfo | None = None) -> Content:
-    """``backend unreachable for 2m13s · since 09:41:02 · no answer: …`` (the reason
-    last: it is the part that may be cut)."""
+    """``backend unreachable for 2m13s · since 09:41:02 · connection refused`` (the
+    reason last: it is the part that may be cut)."""
     lasted = lasted_text(outage.lasted(now, max_age))
     parts = [f"{outage_words(outage)} for {lasted}"]
     if zone is not None:
@@ -36,7 +37,11 @@ def outage_text(outage: Outage, now: datetime, max_age: timedelta,
     if now - outage.last_out > max_age:
         parts.append("no poll since " + (f"{outage.last_out.astimezone(zone):%H:%M:%S}"
                                          if zone is not None else "then"))
-    parts.append(outage.reason)
+    # The reason without its kind, said already: "no answer: connection refused" →
+    # "connection refused", "health down: DB gone" → "DB gone".
+    detail = outage.reason.partition(": ")[2]
+    if detail:
+        parts.append(detail)
     return safe.plain(" · ".join(parts), 400)
 
 
