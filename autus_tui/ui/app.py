@@ -65,6 +65,7 @@ from autus_tui.services.pairing import Pairing
 from autus_tui.services.shared_clock import follow
 from autus_tui.store import Store
 from autus_tui.ui.announcer import Announcer
+from autus_tui.ui.colours import fit_theme
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dashboard_view import DashboardView, HostReader
 from autus_tui.ui.event_news import announcements
@@ -202,6 +203,7 @@ class ControlRoom(App[int]):
         yield ControlFooter(id="footer")
 
     def on_mount(self) -> None:
+        fit_theme(self)  # WARN and CRIT apart in 16 colours (ui.colours)
         self._layout_ready = True
         self.toaster.watch_screens()
         self._apply_size(self.size.width, self.size.height)

@@ -169,15 +169,14 @@ class ControlHeader(PaneLines):
         if not self.poller_known:
             return Content("")
         if self.poller_name is None and self.retrying:
-            return safe.styled("poller retrying " if self.wide else "poll:retrying ",
+            return safe.styled("poller retrying" if self.wide else "poll:retrying",
                                "bold $warning")
         if self.poller_name is None:
-            return safe.styled("no poller " if self.wide else "poll:none ", "bold $warning")
+            return safe.styled("no poller" if self.wide else "poll:none", "bold $warning")
         if self.polling_here:
-            return safe.styled("polling here " if self.wide else "poll:here ", "dim")
+            return safe.styled("polling here" if self.wide else "poll:here", "dim")
         prefix = "polled by " if self.wide else "poll:"
-        return safe.join((prefix, "dim"), fit_name(safe.plain(self.poller_name),
-                                                    min(12, name_cells)), " ")
+        return safe.join((prefix, "dim"), fit_name(safe.plain(self.poller_name), name_cells))
 
 
 def fit_name(name: Content, cells: int) -> Content:
