@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.store import Store
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from autus_tui.ui.app import ControlRoom
 
 HELP_SCREEN, TIMELINE, HANDOVER = "help", "timeline", "handover"
+SCREEN_NAMES = {"TimelineScreen": "the timeline", "HandoverScreen": "the handover view",
+                "IncidentPanel": "the incident panel"}
 
 
 class RoomScreens:
@@ -41,7 +44,16 @@ class RoomScreens:
         self.room = room
 
     def help(self) -> None:
+        """The keys of the screen ``?`` was pressed on."""
         room = self.room
+        screen = room.screen
+        if isinstance(screen, HelpScreen):
+            return
+        if len(room.screen_stack) > 1:
+            name = SCREEN_NAMES.get(type(screen).__name__, "this screen")
+            room.push_screen(HelpScreen(screen_keys(screen), title=f"Keys of {name}",
+                                        legend=False, id="help-of-screen"))
+            return
 
         def make() -> HelpScreen:
             bindings = [*room.BINDINGS, *ChecklistPanel.BINDINGS, *ItemList.BINDINGS]
@@ -139,3 +151,18 @@ def _is(screen: object, module: str, name: str) -> bool:
     no such screen was ever opened)."""
     loaded = sys.modules.get(module)
     return loaded is not None and isinstance(screen, getattr(loaded, name))
+
+
+def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """Every key that acts on ``screen`` now: its own bindings and those of the widget
+    with focus and its containers (the app's keys for the control room are left out:
+    they do nothing here), then ``?`` and the palette."""
+    keys: list[tuple[str, str]] = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if (active.node is screen.app or binding.system or not active.enabled
+                or binding.action.endswith("copy_text")):  # (no text to select here)
+            continue
+        shown = binding.key_display or screen.app.get_key_display(binding)
+        keys.append((shown or key, binding.description or binding.action))
+    return [*keys, ("?", "Help")]
