@@ -40,6 +40,8 @@ def outage_text(outage: Outage, now: datetime, max_age: timedelta,
     # The reason without its kind, said already: "no answer: connection refused" →
     # "connection refused", "health down: DB gone" → "DB gone".
     detail = outage.reason.partition(": ")[2]
+    said = f"{outage_words(outage)}: "
+    detail = detail[len(said):] if detail.startswith(said) else detail
     if detail:
         parts.append(detail)
     return safe.plain(" · ".join(parts), 400)
