@@ -22,6 +22,7 @@ from autus_tui.ui.widgets.checklist.parts import ItemList
 from autus_tui.ui.widgets.events_pane import MAX_LINES, EventsPane
 from autus_tui.ui.widgets.header import ControlHeader
 from autus_tui.ui.widgets.metrics.group_pane import GroupPane
+from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
 
 HOSTILE = "x[/]y [@click=app.quit]Q[/] \x1b]0;T\x07"
@@ -133,9 +134,9 @@ async def test_hostile_health_message_is_literal_and_clicking_it_does_nothing(
         assert "x[/]y [@click=app.quit]Q[/" in text
         svg = app.export_screenshot()
         assert "\x1b" not in svg and "\x07" not in svg and "\x1b" not in text
-        status = app.query_one("#health .status")
-        column = status.render_line(0).text.index("[@click")  # type: ignore[attr-defined]
-        await pilot.click(status, offset=(column + 2, 0))
+        health = app.query_one(HealthLine)
+        column = health.lines[0].plain.index("[@click")
+        await pilot.click(health, offset=(column + 2, 0))
         await pilot.pause()
         assert app.is_running and app.return_code is None
 
@@ -166,14 +167,17 @@ async def test_tab_moves_focus_between_panes(control_room: Rooms) -> None:
 
 
 async def test_layout_switches_with_the_terminal_size(control_room: Rooms) -> None:
-    app = no_database(control_room).app
+    room = no_database(control_room)
+    app = room.app
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.has_class("-compact")
-        assert app.query_one("#health .components").display is False
-        await pilot.resize_terminal(160, 48)
+        app.apply_poll(calm(room.clock.now()))
         await pilot.pause()
-        assert app.has_class("-wide")
-        assert app.query_one("#health .components").display is True
+        health = app.query_one(HealthLine)
+        assert app.has_class("-compact")
+        assert len(health.lines) == 1  # the components are shown only in the wide layout
+        await pilot.resize_terminal(160, 48)
+        assert await wait_until(pilot, lambda: len(health.lines) == 2)
+        assert app.has_class("-wide") and health.lines[1].plain.startswith("no components")
 
 
 async def test_header_shows_launch_time_mode_and_operator(control_room: Rooms) -> None:
@@ -203,7 +207,7 @@ async def test_the_wide_header_shortens_its_title_rather_than_cut_it(
     app = no_database(control_room, operator="김민수").app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "AUTUS v1.0 control room   operator 김민수" in screen_text(app).splitlines()[0]
+        assert "AUTUS v1.0 control room  operator 김민수" in screen_text(app).splitlines()[0]
         # Pairing news takes room from the title: a shorter form, never a cut one.
         app.query_one(ControlHeader).show_pairing((), None, False)
         assert await wait_until(pilot, lambda: "no poller" in screen_text(app))

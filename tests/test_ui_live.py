@@ -147,6 +147,6 @@ async def test_hostile_backend_text_is_literal_and_harmless(live: Live) -> None:
         text = screen_text(app)
         svg = app.export_screenshot()
         assert "\x1b" not in text + svg and "\x07" not in text + svg
-        await pilot.click(health.status, offset=(health.status.text.index("[@click") + 3, 0))
+        await pilot.click(health, offset=(health.lines[0].plain.index("[@click") + 3, 0))
         await settle(pilot)
         assert app.is_running

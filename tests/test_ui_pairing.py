@@ -81,8 +81,8 @@ async def test_one_poller_both_screens_show_the_same_numbers(pair: Pair) -> None
         assert await wait_until(pa, lambda: shown(alice, "active_users").endswith("OK"))
         assert await wait_until(pb, lambda: shown(bob, "active_users").endswith("OK"))
         # Who polls is said in both headers: alice started first and holds the lease.
-        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
-        assert await wait_until(pb, lambda: header(bob).poller.text == "poll:alice ")
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here")
+        assert await wait_until(pb, lambda: header(bob).poller.text == "poll:alice")
 
         # The backend is asked once per recorded poll (two pollers would ask twice).
         assert alice.recorder is not None and bob.recorder is not None
@@ -122,7 +122,7 @@ async def test_a_tick_in_one_shows_in_the_other(pair: Pair) -> None:
 async def test_presence_shows_the_other_and_drops_them_when_they_leave(pair: Pair) -> None:
     alice, bob = pair.app("alice"), pair.app("bob")
     async with alice.run_test(size=(80, 24)) as pa:
-        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here")
         assert header(alice).operator.text == "alice"
         async with bob.run_test(size=(80, 24)) as pb:
             assert await wait_until(pa, lambda: header(alice).operator.text == "alice +bob")
@@ -139,15 +139,15 @@ async def test_the_poller_leaving_hands_polling_to_the_other(pair: Pair) -> None
     pa = await alice_run.__aenter__()
     running = True
     try:
-        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here ")
+        assert await wait_until(pa, lambda: header(alice).poller.text == "poll:here")
         # Waits without a Pilot: after an out-of-order exit the test task has no active
         # app (the app still renders in its own task).
         async with bob.run_test(size=(80, 24)):
-            assert await wait_until(None, lambda: header(bob).poller.text == "poll:alice ")
+            assert await wait_until(None, lambda: header(bob).poller.text == "poll:alice")
             running = False
             await alice_run.__aexit__(None, None, None)  # alice quits; bob stays
             # The lease was released on exit: bob polls at his next renewal (~1 s).
-            assert await wait_until(None, lambda: header(bob).poller.text == "poll:here ")
+            assert await wait_until(None, lambda: header(bob).poller.text == "poll:here")
             assert await wait_until(None, lambda: "bob polls the backend now" in bob.events_text)
             assert "alice stopped polling the backend" in bob.events_text
             count = pair.backend.requests[METRICS]

@@ -71,8 +71,9 @@ async def open_plan(pilot: object) -> RollbackPlanDialog:
 
     def ready() -> bool:
         screen = app.screen
+        # Planned, and painted: the title names the target only once a plan is shown.
         return isinstance(screen, RollbackPlanDialog) and screen.plan is not None \
-            and screen._planning is None
+            and screen._planning is None and " → " in screen_text(app)
 
     assert await wait_until(pilot, ready, timeout=15)  # type: ignore[arg-type]
     dialog: RollbackPlanDialog = app.screen
@@ -373,6 +374,6 @@ async def test_an_outage_of_30_minutes_in_the_recorded_polls_is_pre_ticked_with_
     async with app.run_test(size=(100, 40)) as pilot:
         dialog = await open_plan(pilot)
         assert dialog.ticked() == ("outage_30m",)
-        text = screen_text(app)
-        assert "[x] 전체 서비스 30분 이상 중단" in text
-        assert "08:31" in text  # since when, from the recorded polls
+        # The plan is known; its lines reach the screen on the next paint.
+        assert await wait_until(pilot, lambda: "08:31" in screen_text(app))  # since when
+        assert "[x] 전체 서비스 30분 이상 중단" in screen_text(app)

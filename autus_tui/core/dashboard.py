@@ -14,6 +14,8 @@ Rules kept here:
   values are shown as recorded, with their age, until a fresh poll brings one.
 - A rejected reading is announced once per distinct reason, until a good value arrives.
 - A backend error is announced when it starts (or changes) and "recovered" when it ends.
+- An outage (``core.outage_watch``: health down or no answer, by ``core.outages``' rule)
+  is announced at the CRIT level with the bell once held, and its end with how long.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from autus_tui.core.config import Config
 from autus_tui.core.levels import Level
 from autus_tui.core.metrics import MetricSpec
 from autus_tui.core.observations import PollResult
+from autus_tui.core.outage_watch import OutageWatch
 from autus_tui.core.payload import Health
 from autus_tui.core.series import LevelChange, MetricTracker, feed, stale_window
 
@@ -88,6 +91,8 @@ class Dashboard:
         self.health_at: datetime | None = None
         self.error: str | None = None
         self.polls = 0
+        self.outages = OutageWatch(interval)
+        """The ongoing outage (``outages.outage``) and whether it was announced."""
         self._reported_problems: dict[str, str] = {}
 
     def prime(self, results: Sequence[PollResult]) -> None:
@@ -102,7 +107,14 @@ class Dashboard:
         """Take one poll's outcome; return what is news."""
         self.polls += 1
         news: list[Announcement] = []
-        news.extend(self._error_news(result))
+        outage = self.outages.apply(result)
+        errors = self._error_news(result)
+        if outage is None or outage.started:  # the end of an outage says "recovered"
+            news.extend(errors)
+        if outage is not None:  # after the error: its toast replaces the error's
+            news.append(Announcement(outage.at, outage.text,
+                                     Level.CRIT if outage.started else Level.OK, toast=True,
+                                     bell=outage.started, key=BACKEND))
         if result.health is not None:
             self.health, self.health_at = result.health, result.at
         changes = feed(self.trackers, result)

@@ -21,14 +21,15 @@ polls are folded. ``outages(polls)`` does it on ``PollResult``s. ``full_outage``
 runbook's rollback condition 전체 서비스 30분 이상 중단 on the ongoing one: met once it
 lasted ``minimum`` (30 min, inclusive), with its evidence (since when, how long, how many
 polls). An ongoing outage is measured to ``now`` while polls keep coming, else only to the
-last poll that saw it (a stopped recorder proves nothing). ``downtime`` is the part of
-outages within a span (availability, an hour of the report, a shift).
+last poll that saw it (a stopped recorder proves nothing). ``follow_outage`` is the same
+rule fed one poll at a time (the screen's DOWN banner). ``downtime`` is the part of outages
+within a span (availability, an hour of the report, a shift).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from autus_tui.core.observations import PollResult
@@ -192,6 +193,16 @@ def outage_runs(marks: Iterable[PollMark]) -> tuple[Outage, ...]:
 def outages(polls: Sequence[PollResult]) -> tuple[Outage, ...]:
     """Every run of out polls in ``polls`` (oldest first)."""
     return outage_runs(mark_of(poll) for poll in polls)
+
+
+def follow_outage(current: Outage | None, poll: PollResult) -> Outage | None:
+    """``current_outage`` one poll at a time: the outage going on after ``poll``, given the
+    one going on before it (a screen follows polls as they come, keeping none)."""
+    if not poll_is_out(poll):
+        return None
+    if current is None or not current.ongoing:
+        return Outage(poll.at, None, poll.at, 1, out_reason(poll))
+    return replace(current, last_out=poll.at, polls=current.polls + 1)
 
 
 def current_outage(polls: Sequence[PollResult]) -> Outage | None:

@@ -25,16 +25,22 @@ _ESCAPES = re.compile(
 # bidi and zero-width format characters, which can make text read backwards
 # (docs/architecture.md, Safety).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Variation selectors and skin-tone modifiers: terminals disagree on how wide they make
+# the emoji before them (one cell or two), so a name holding one would shift everything
+# drawn after it on the line. Without them each character has one agreed width.
+_PRESENTATION = re.compile("[\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
     """Return ``text`` with escape sequences and control characters removed.
 
     Tabs become a space; newlines are kept only when asked (multi-line output such as
-    a note), otherwise they become a space too.
+    a note), otherwise they become a space too. Emoji variation selectors and skin-tone
+    modifiers go too (see ``_PRESENTATION``).
     """
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
+    text = _PRESENTATION.sub("", text)
     text = text.replace("\t", " ")
     if not keep_newlines:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")

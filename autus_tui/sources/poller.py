@@ -96,7 +96,9 @@ class Poller:
         self._clock = clock
         self._owns_client = client is None
         self._setup_error: str | None = None
-        verify: ssl.SSLContext | bool = True
+        # An http:// backend never negotiates TLS (redirects are not followed), so no
+        # trust store is loaded for it: httpx's default one holds ~3 MB of certificates.
+        verify: ssl.SSLContext | bool = backend.url.lower().startswith("https:")
         if backend.ca_file is not None and client is None:
             try:
                 verify = client_context(backend.ca_file)

@@ -29,8 +29,9 @@ screens and the palette (``ui.room_screens``: ``?``, ``t`` timeline, ``h`` hando
 note, the report), the rollback (``ui.rollback_room``: ``R``, its button under the
 checklist) and the incidents (``ui.incident_actions``: ``i`` declare, ``a`` acknowledge,
 ``e`` escalate now, ``r`` resolve, ``I`` the panel; the timer strip between the workspace
-and the events pane). Textual finds key actions on the App, so each ``action_*`` here is
-one line calling its part.
+and the events pane), the keys themselves (``ui.room_keys``: the bindings, back to the
+checklist, space anywhere, quit, screenshot). Textual finds key actions on the App, so
+each ``action_*`` here is one line calling its part.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
 from textual.screen import Screen
@@ -56,12 +57,14 @@ from autus_tui.core.observations import HostSample, PollResult
 from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
+from autus_tui.services.incident_signals import max_age
 from autus_tui.services.launch_day import day_note, stored_launch_date
 from autus_tui.services.package_files import data_folder
 from autus_tui.services.pairing import Pairing
 from autus_tui.services.shared_clock import follow
 from autus_tui.store import Store
 from autus_tui.ui.announcer import Announcer
+from autus_tui.ui.colours import fit_theme
 from autus_tui.ui.controller import Controller
 from autus_tui.ui.dashboard_view import DashboardView, HostReader
 from autus_tui.ui.event_news import announcements
@@ -71,23 +74,22 @@ from autus_tui.ui.intents import Intent, IntentDone
 from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.rehearsal_banner import mark_screens
 from autus_tui.ui.rollback_room import RollbackRoom
+from autus_tui.ui.room_keys import ROOM_ACTIONS, ROOM_BINDINGS, RoomKeys
 from autus_tui.ui.room_layout import apply_size
 from autus_tui.ui.room_screens import RoomScreens
-from autus_tui.ui.screens.handover import HandoverScreen
-from autus_tui.ui.screens.timeline import TimelineScreen
 from autus_tui.ui.store_link import StoreLink
 from autus_tui.ui.store_watch import StoreChanged
 from autus_tui.ui.terminal_driver import safe_driver
-from autus_tui.ui.toasts import Toaster
 from autus_tui.ui.widgets.checklist.panel import ChecklistPanel, History
 from autus_tui.ui.widgets.footer import ControlFooter
 from autus_tui.ui.widgets.header import ControlHeader
 
 STYLES = data_folder("styles") / "control_room.tcss"
 TICK_SECONDS = 1.0
-HOST_WITH_POLLS = 0.5
-"""Seconds since the last host read after which a recorded poll brings a new one."""
-HOST_FALLBACK = 1.5
+HOST_WITH_POLLS = 1.5
+"""Seconds since the last host read after which a recorded poll brings a new one (every
+other poll at 1 s: the host line is a slow figure, its read and repaint are not)."""
+HOST_FALLBACK = 2.5
 """Seconds without a host read after which the tick reads the host itself."""
 
 
@@ -100,22 +102,7 @@ def default_host_reader() -> HostSample:
 class ControlRoom(App[int]):
     CSS_PATH = STYLES
     TITLE = "AUTUS control room"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("t", "timeline", "Timeline", id="app.timeline"),
-        Binding("h", "handover", "Handover", id="app.handover"),
-        Binding("n", "note", "Note", id="app.note"),
-        Binding("R", "rollback", "Rollback", show=False, id="app.rollback"),
-        Binding("i", "declare_incident", "Declare incident", show=False, id="app.declare"),
-        Binding("a", "acknowledge_incident", "Acknowledge", show=False, id="app.acknowledge"),
-        Binding("e", "escalate_incident", "Escalate now", show=False, id="app.escalate"),
-        Binding("r", "resolve_incident", "Resolve", show=False, id="app.resolve"),
-        Binding("I", "incidents", "Incidents", show=False, id="app.incidents"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="app.focus_next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
-                id="app.focus_previous"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ROOM_BINDINGS
 
     def __init__(
         self,
@@ -155,27 +142,23 @@ class ControlRoom(App[int]):
             self.metric_history, self.stale_after,
             probes_for(config, [item.id for item in runbook.items]), id="checklist",
         )
-        self.controller = Controller(self, store, config.operator, self._look_now)
+        # The link is made below; the controller asks it to look again after each write.
+        self.controller = Controller(self, store, config.operator,
+                                     lambda: self.link.look_now())
         self.rollback = RollbackRoom(self, self.controller, clock, self.zone, config.operator,
                                      config, self.rehearsal)
         self.incidents = IncidentKeys(self)
         self.incident_strip = self.incidents.strip
         self.view = DashboardView(self.dashboard, clock, host_reader,
-                                  health_off=not config.backend.health_path)
+                                  health_off=not config.backend.health_path, zone=self.zone,
+                                  max_age=lambda: max_age(config, clock))
         self.announcer = Announcer(self, clock, store, self.zone)
         self.screens = RoomScreens(self)
+        self.keys = RoomKeys(self)
         self.link = StoreLink(self, store, config, clock, poll=poll)
         self.recorder, self.watcher = self.link.recorder, self.link.watcher
         self._marks_shown: dict[str, Mark] | None = None
         self._layout_ready = False
-
-    @property
-    def host_reader(self) -> HostReader | None:
-        return self.view.host_reader
-
-    @property
-    def toaster(self) -> Toaster:
-        return self.announcer.toaster
 
     def get_driver_class(self) -> type[Driver]:
         # A terminal that hangs up must end the app, not block it (ui.terminal_driver).
@@ -186,6 +169,7 @@ class ControlRoom(App[int]):
     def compose(self) -> ComposeResult:
         yield ControlHeader(self.zone, self.rehearsal, self.config.operator, day=self.day,
                             slots=self.runbook.slots, id="header")
+        yield self.view.banner
         with Horizontal(id="main"):
             yield from self.view.compose()
             with Vertical(id="workspace"):
@@ -196,8 +180,9 @@ class ControlRoom(App[int]):
         yield ControlFooter(id="footer")
 
     def on_mount(self) -> None:
+        fit_theme(self)  # WARN and CRIT apart in 16 colours (ui.colours)
         self._layout_ready = True
-        self.toaster.watch_screens()
+        self.announcer.toaster.watch_screens()
         if self.rehearsal:
             mark_screens(self)  # REHEARSAL on every screen that opens (the header's here)
         self._apply_size(self.size.width, self.size.height)
@@ -255,7 +240,7 @@ class ControlRoom(App[int]):
         self.checklist.show_time(now)
         self.incident_strip.tick(now)
         self._follow_clock()
-        self._recheck_pairing()
+        self._show_pairing(self.link.recheck_pairing())
         self._show_panes()
         if self.view.host_age() >= HOST_FALLBACK:
             self.view.show_host()
@@ -279,17 +264,12 @@ class ControlRoom(App[int]):
         self.query_one(ControlHeader).show_time(now)
         self.checklist.show_time(now)
 
-    def _show_pairing(self, pairing: Pairing) -> None:
-        self.query_one(ControlHeader).show_pairing(
-            pairing.others, pairing.poller, pairing.polling_here,
-            known=pairing.poller is not None or self.recorder is not None,
-            retrying=pairing.here_state == "retrying")
-
-    def _recheck_pairing(self) -> None:
-        """On the tick: a lease or presence row ages out with no commit to announce it."""
-        pairing = self.link.pairing()
+    def _show_pairing(self, pairing: Pairing | None) -> None:
         if pairing is not None:
-            self._show_pairing(pairing)
+            self.query_one(ControlHeader).show_pairing(
+                pairing.others, pairing.poller, pairing.polling_here,
+                known=pairing.poller is not None or self.recorder is not None,
+                retrying=pairing.here_state == "retrying")
 
     def on_poller_stopped(self, message: PollerStopped) -> None:
         if not self.is_running or (self.store is not None and self.store.lost is not None):
@@ -317,8 +297,7 @@ class ControlRoom(App[int]):
         if message.first or marks != self._marks_shown:
             self._marks_shown = marks
             self.checklist.show_marks(marks, first=message.first)
-        if snapshot.pairing is not None:
-            self._show_pairing(snapshot.pairing)
+        self._show_pairing(self.link.seen_pairing(snapshot.pairing))
         if self.store is not None:
             self.rollback.show_state(snapshot.rollback, first=message.first)
         # Polls recorded before this process began (the first read: the sparklines'
@@ -330,18 +309,12 @@ class ControlRoom(App[int]):
         self.announcer.announce(
             announcements(message.events, self.runbook, self.incident_strip.about))
         self.incident_strip.store_changed(message.events, first=message.first)
-        screen = self.screen
-        if isinstance(screen, HandoverScreen) or (message.events
-                                                  and isinstance(screen, TimelineScreen)):
-            screen.reload()
+        self.screens.store_changed(message.events)
 
     @on(Intent)
     def act(self, intent: Intent) -> None:
         intent.stop()
         self.controller.act(intent)
-
-    def _look_now(self) -> None:
-        self.link.look_now()
 
     def on_intent_done(self, message: IntentDone) -> None:
         if self.is_running:
@@ -368,6 +341,23 @@ class ControlRoom(App[int]):
         return self.announcer.text
 
     # -- key actions: one line each, the parts do the work --------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys.active() if action in ROOM_ACTIONS else True
+
+    def action_checklist(self, current_slot: bool) -> None:
+        self.keys.checklist(current_slot=current_slot)
+
+    def action_mark_checklist(self) -> None:
+        self.keys.space()
+
+    async def action_quit(self) -> None:
+        self.keys.quit()
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        self.keys.screenshot()  # the palette's Screenshot: next to the database
+        return None
 
     def action_help(self) -> None:
         self.screens.help()

@@ -2,9 +2,10 @@
 
 ``DashboardView(dashboard, clock, host_reader, health_off=...)`` makes one pane per
 ``core.dashboard`` pane (a ``MetricPane`` or a ``GroupPane``), the health line and the host
-line, and yields them in ``compose()`` (the app composes it into ``#metrics``). It never
-changes state: ``show(stale_after)`` tells every pane and the health line what the
-dashboard holds as of the clock's now; ``show_host()`` reads the host (never raising:
+line, and yields them in ``compose()`` (the app composes it into ``#metrics``), and the
+outage banner (``banner``: the app puts it across the screen under the header). It never
+changes state: ``show(stale_after)`` tells every pane, the health line and the banner
+what the dashboard holds as of the clock's now; ``show_host()`` reads the host (never raising:
 a failed read is said in the line) and ``host_age()`` is how long ago that was, so the
 app can fold the host read into a frame it draws anyway.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
@@ -26,15 +27,17 @@ from autus_tui.ui.widgets.metrics.group_pane import GroupPane
 from autus_tui.ui.widgets.metrics.health_line import HealthLine
 from autus_tui.ui.widgets.metrics.host_pane import HostPane
 from autus_tui.ui.widgets.metrics.metric_pane import MetricPane
+from autus_tui.ui.widgets.outage import OutageBanner
 
 HostReader = Callable[[], HostSample]
 
 
 class DashboardView:
     def __init__(self, dashboard: Dashboard, clock: Clock, host_reader: HostReader | None,
-                 *, health_off: bool) -> None:
+                 *, health_off: bool, zone: tzinfo, max_age: Callable[[], timedelta]) -> None:
         self.dashboard = dashboard
         self.clock = clock
+        self.max_age = max_age
         self.host_reader = host_reader
         self.no_host_reader = "not read"
         """What the host line says when there is no reader (a replay: "not recorded")."""
@@ -48,6 +51,7 @@ class DashboardView:
                 self.panes.append(MetricPane(trackers[0], id=css_id(pane_id)))
         self.health = HealthLine(id="health", off=health_off)
         self.host = HostPane(id="host")
+        self.banner = OutageBanner(zone, id="outage")
         self._host_read_at = -math.inf
 
     def compose(self) -> ComposeResult:
@@ -65,8 +69,10 @@ class DashboardView:
         for pane in self.panes:
             pane.show_state(now)
         dashboard = self.dashboard
+        outage, max_age = dashboard.outages.outage, self.max_age()
         self.health.show_state(dashboard.health, dashboard.health_at, now, stale_after,
-                               dashboard.error)
+                               dashboard.error, outage if dashboard.outages.held else None)
+        self.banner.show_outage(outage, dashboard.outages.held, now, max_age)
 
     def host_age(self) -> float:
         """Seconds (monotonic) since the host was last read."""

@@ -9,13 +9,16 @@
   the app is mounted) and posting ``StoreChanged``; its ``poll_feed`` hands over what was
   recorded since the last look.
 ``pairing()`` reads who is attached and who polls (``None`` when the file cannot be read
-now: the watcher says why). ``stop()`` ends both, releasing the lease at once.
+now: the watcher says why); ``recheck_pairing()`` is the tick's read, skipped while the
+watcher's (``seen_pairing``) is fresh. ``stop()`` ends both, releasing the lease at once.
 Without a store all of these are ``None`` and nothing is polled.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +34,9 @@ from autus_tui.store.rollbacks import current_run
 from autus_tui.ui.messages import PollerStopped, PollRecorded
 from autus_tui.ui.store_watch import StoreWatcher
 
+PAIRING_FRESH = 0.9
+"""Seconds after the watcher last read who is here during which the tick does not."""
+
 
 class StoreLink:
     def __init__(self, app: App[Any], store: Store | None, config: Config, clock: Clock, *,
@@ -41,6 +47,7 @@ class StoreLink:
                                       PollRecorded(poll_id, result)))
                          if store is not None and poll else None)
         self._task: RecorderTask | None = None
+        self._pairing_at = -math.inf
         self.watcher: StoreWatcher | None = None
         self.poll_feed: PollFeed | None = None
         if store is not None:
@@ -73,6 +80,19 @@ class StoreLink:
             return read_pairing(self.store, self.recorder)
         return None
 
+    def seen_pairing(self, pairing: Pairing | None) -> Pairing | None:
+        """The watcher read who is here (with a commit): noted, and handed back."""
+        if pairing is not None:
+            self._pairing_at = time.monotonic()
+        return pairing
+
+    def recheck_pairing(self) -> Pairing | None:
+        """On the tick: a lease or presence row ages out with no commit to announce it,
+        so read it again, unless the watcher just did (commits come with every poll)."""
+        if time.monotonic() - self._pairing_at < PAIRING_FRESH:
+            return None
+        return self.pairing()
+
     def take(self, poll_id: int) -> bool:
         """This process recorded ``poll_id``: draw it now (``PollFeed.take``)?"""
         return self.poll_feed is not None and self.poll_feed.take(poll_id)
@@ -87,6 +107,7 @@ class StoreLink:
     async def stop(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+            await self.watcher.join()
         if self._task is not None:
             # Release the lease and leave, so another process polls at once.
             await self._task.stop()

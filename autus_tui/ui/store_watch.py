@@ -7,18 +7,21 @@ handlers on the UI re-render from that: nothing is rendered from memory of what 
 wrote, so a mark made here and a mark made by another ``autus-tui`` on the same file
 take one path and show within ``WATCH_SECONDS`` plus a frame.
 
-Off the event loop. Every look runs in a thread worker of the app (group
-``store-watch``), so a read that waits — the Store's reads share one lock with the
+Off the event loop. Every look runs in one thread of the watcher's own
+(``store-watch``), so a read that waits — the Store's reads share one lock with the
 launch-day report's, which holds it for up to a second on a full day — never holds up
-the screen. One look at a time: a look asked for while one runs (the timer, or
-``check_now`` after one's own write) makes the running worker look once more before it
-ends, so nothing is read twice or out of order and no thread piles up behind the lock.
+the screen. One look at a time: a look asked for while one runs (``check_now`` after
+one's own write) makes the thread look once more as soon as it is done, so nothing is
+read twice or out of order and nothing piles up behind the lock. One thread for the
+app's life, not a Textual worker per look: four workers a second (their start, their
+state messages) cost more than the looks themselves.
 
 ``start(app)`` looks at once (the first ``StoreChanged`` has ``first=True`` and no
-events: the history already on file is the timeline's business) and then on the app's
-timer. ``stop()`` ends the timer and posts nothing more (call it before the app's
-screens go). A read error is posted as ``StoreChanged`` with ``error`` set (and tried
-again at the next look), never raised into the UI.
+events: the history already on file is the timeline's business) and then every
+``interval``. ``stop()`` posts nothing more (call it before the app's screens go);
+``await join()`` waits for a look still running to end. A read error is posted as
+``StoreChanged`` with ``error`` set (and tried again at the next look), never raised
+into the UI.
 
 Tests: ``checks`` counts finished looks; a look begun after one read ``checks`` has
 finished once it has grown by 2 (one may have been running already).
@@ -26,13 +29,13 @@ finished once it has grown by 2 (one may have been running already).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.app import App
 from textual.message import Message
-from textual.timer import Timer
 
 from autus_tui.core.observations import PollResult
 from autus_tui.core.rollback_run import RunRecord
@@ -80,61 +83,53 @@ class StoreWatcher:
         self.reads = 0
         """Looks that read tables because something changed."""
         self._app: App[Any] | None = None
-        self._timer: Timer | None = None
         self._stopped = False
-        self._flags = threading.Lock()
-        """Guards ``_running`` and ``_again`` (the UI thread and the worker both set them)."""
-        self._running = False
-        self._again = False
+        self._wake = threading.Event()
+        """Set to look at once (``check_now``, ``stop``); else the thread looks every
+        ``interval``."""
+        self._thread: threading.Thread | None = None
 
     def start(self, app: App[Any]) -> None:
-        """Look now (``first=True``), then on the app's timer."""
+        """Look now (``first=True``), then every ``interval`` and whenever asked."""
         self._app = app
-        self._timer = app.set_interval(self.interval, self.check_now, name=GROUP)
-        self.check_now()
+        self._thread = threading.Thread(target=self._run, name=GROUP, daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         """No more looks, and a look still running posts nothing."""
         self._stopped = True
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._wake.set()
+
+    async def join(self, timeout: float = 5.0) -> None:
+        """After ``stop``: wait (off the event loop) for a look still running to end."""
+        if self._thread is not None and self._thread.is_alive():
+            await asyncio.to_thread(self._thread.join, timeout)
 
     @property
     def stopped(self) -> bool:
         return self._stopped
 
     def check_now(self) -> None:
-        """Look once more, off the UI thread (call on the UI thread)."""
+        """Look once more, off the UI thread, as soon as the look running (if any) ends."""
         if self._stopped or self._app is None or not self._app.is_running:
             return
-        with self._flags:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-        # exclusive: never two looks side by side (the flags above already ensure it).
-        self._app.run_worker(self._work, name="store watch", group=GROUP, thread=True,
-                             exclusive=True, exit_on_error=False)
+        self._wake.set()
 
-    def _work(self) -> None:
-        """The worker: look until no look was asked for meanwhile."""
-        ended = False
-        try:
-            while not self._stopped:
-                message = self._look()
-                if message is not None and not self._stopped:
-                    self.post(message)
-                self.checks += 1
-                with self._flags:  # deciding to end and ending: one step for check_now
-                    if not self._again:
-                        self._running, ended = False, True
-                        return
-                    self._again = False
-        finally:
-            if not ended:  # stopped, or a fault: a later check_now may start again
-                with self._flags:
-                    self._running = self._again = False
+    def _run(self) -> None:
+        """The thread: look, then wait for the interval or a wish to look now."""
+        while not self._stopped:
+            self._wake.clear()  # before the look: a wish during it means one more
+            try:
+                message: StoreChanged | None = self._look()
+            except Exception as error:  # e.g. the store closed under a look at exit
+                if self._stopped:
+                    return
+                message = StoreChanged(EMPTY, first=self.reader.first,
+                                       error=f"{type(error).__name__}: {error}")
+            if message is not None and not self._stopped:
+                self.post(message)
+            self.checks += 1
+            self._wake.wait(self.interval)
 
     def _look(self) -> StoreChanged | None:
         first = self.reader.first

@@ -137,8 +137,8 @@ class ReplayRoom(ControlRoom):
         parts: list[safe.Part] = [safe.styled(" REPLAY ", "bold reverse $accent")]
         if self.rehearsal:
             parts += [safe.styled(" REHEARSAL ", "bold reverse $warning")]
-        if header.mode.show(safe.join(*parts)):
-            header.mode.refresh(layout=True)
+        header.mode.show(safe.join(*parts))
+        header.rebuild()
         # After ControlRoom's own on_mount (Textual runs it after this one): the layout
         # is ready and the checklist has focus.
         self.call_later(lambda: self.show_at(self.cursor_clock.now(), first=True))

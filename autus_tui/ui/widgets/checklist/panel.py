@@ -50,6 +50,7 @@ from autus_tui.ui.intents import (
     RunProbes,
     VerifyOutcome,
 )
+from autus_tui.ui.toasts import Toaster
 from autus_tui.ui.widgets.checklist import render
 from autus_tui.ui.widgets.checklist.parts import Detail, ItemList, SlotStrip
 from autus_tui.ui.widgets.checklist.presses import Presses
@@ -328,7 +329,13 @@ class ChecklistPanel(Vertical):
             already = result.already_text(self.zone)
             if already:
                 self.say(already, "bold $warning")
-                safe.toast(self.app, already, severity="warning")
+                # One toast per item, replaced: a burst of presses (two operators on one
+                # item) made a stack of them up over the header (ui.toasts).
+                toaster = Toaster.of(self.app)
+                if toaster is not None:
+                    toaster.show(already, "warning", key=f"mark:{result.mark.item_id}")
+                else:
+                    safe.toast(self.app, already, severity="warning")
             elif not verifying:
                 self.say("saved")
         elif self.pending == 0 and not verifying:
