@@ -12,6 +12,9 @@ The answer (``tell``): a toast and the panel's status line — "#4 declared …"
 acknowledged by kim — the escalation ladder keeps running", or the race lost, "#3
 already acknowledged by alice at 09:41". A firing itself is announced by the events it
 recorded (``ui.event_news``), in every attached UI alike.
+
+The dialogs and the panel are imported when first opened: start-up time and memory a
+quiet launch day never needs.
 """
 
 from __future__ import annotations
@@ -27,9 +30,6 @@ from autus_tui.core.incident_text import countdown_text
 from autus_tui.services.incident_board import BoardEntry, ladder_at, read_signals
 from autus_tui.store.incidents import IncidentResult
 from autus_tui.ui import safe
-from autus_tui.ui.dialogs.confirm import ConfirmDialog
-from autus_tui.ui.dialogs.declare import DeclareChoice, DeclareDialog
-from autus_tui.ui.dialogs.incident_reason import IncidentReasonDialog
 from autus_tui.ui.incident_calls import IncidentSite
 from autus_tui.ui.intents import (
     Acknowledge,
@@ -40,12 +40,13 @@ from autus_tui.ui.intents import (
     Reopen,
     Resolve,
 )
-from autus_tui.ui.screens.incident_panel import IncidentPanel
 from autus_tui.ui.widgets.incidents.incident_lines import identity
 from autus_tui.ui.widgets.incidents.incident_strip import IncidentStrip
 
 if TYPE_CHECKING:
     from autus_tui.ui.app import ControlRoom
+    from autus_tui.ui.dialogs.declare import DeclareChoice
+    from autus_tui.ui.screens.incident_panel import IncidentPanel
 
 PANEL = "incidents"
 
@@ -72,10 +73,20 @@ class IncidentKeys:
                                    id="incident-strip")
         self.strip.on_answer = self.tell
 
+    def _panel(self) -> IncidentPanel | None:
+        """The incident panel, when it is the screen on top."""
+        room = self._room
+        if not room.is_screen_installed(PANEL):
+            return None  # never opened, so not imported either
+        from autus_tui.ui.screens.incident_panel import IncidentPanel
+
+        screen = room.screen
+        return screen if isinstance(screen, IncidentPanel) else None
+
     def _incident_ready(self) -> bool:
         """Keys act on the main screen and in the panel, never under a dialog."""
         room = self._room
-        if not (len(room.screen_stack) == 1 or isinstance(room.screen, IncidentPanel)):
+        if not (len(room.screen_stack) == 1 or self._panel() is not None):
             return False
         if room.store is None:
             safe.toast(room, "no database attached: incidents cannot be kept",
@@ -85,11 +96,10 @@ class IncidentKeys:
 
     def _incident_target(self) -> tuple[BoardEntry | None, str]:
         """The incident a key acts on, and how it was chosen (said in the dialog)."""
-        room = self._room
         board = self.strip.board
-        screen = room.screen
-        if isinstance(screen, IncidentPanel) and screen.selected is not None:
-            return board.find(screen.selected), "selected in the panel"
+        panel = self._panel()
+        if panel is not None and panel.selected is not None:
+            return board.find(panel.selected), "selected in the panel"
         newest = board.newest_open
         count = len(board.open)
         return newest, (f"the newest of {count} open — I lists them all" if count > 1
@@ -107,9 +117,9 @@ class IncidentKeys:
     def _incident_say(self, text: object, severity: safe.Severity = "information") -> None:
         room = self._room
         safe.toast(room, text, severity=severity, timeout=8)
-        if isinstance(room.screen, IncidentPanel):
+        if (panel := self._panel()) is not None:
             style = {"error": "bold $error", "warning": "bold $warning"}.get(severity, "")
-            room.screen.tell(safe.styled(text, style, 200))
+            panel.tell(safe.styled(text, style, 200))
 
     def _open_incident(self, verb: str) -> BoardEntry | None:
         entry, _ = self._incident_target()
@@ -126,6 +136,8 @@ class IncidentKeys:
     def declare(self) -> None:
         if not self._incident_ready():
             return
+        from autus_tui.ui.dialogs.declare import DeclareDialog
+
         room, strip = self._room, self.strip
         store, matrix = room.store, strip.matrix
         assert store is not None
@@ -162,6 +174,8 @@ class IncidentKeys:
             if yes:
                 room.post_message(Acknowledge(strip, incident.id))
 
+        from autus_tui.ui.dialogs.confirm import ConfirmDialog
+
         room.push_screen(ConfirmDialog(self._incident_heading("Acknowledge", entry, which), detail),
                          answered)
 
@@ -187,6 +201,8 @@ class IncidentKeys:
             if reason:
                 room.post_message(EscalateNow(strip, entry.incident.id, reason, seen))
 
+        from autus_tui.ui.dialogs.incident_reason import IncidentReasonDialog
+
         room.push_screen(IncidentReasonDialog(self._incident_heading("Escalate now", entry, which),
                                               detail, "reason (required)",
                                               refusal="A reason is required, or escape."),
@@ -202,6 +218,8 @@ class IncidentKeys:
         def answered(resolution: str | None) -> None:
             if resolution:
                 room.post_message(Resolve(strip, entry.incident.id, resolution))
+
+        from autus_tui.ui.dialogs.incident_reason import IncidentReasonDialog
 
         heading = self._incident_heading("Resolve", entry, which)
         room.push_screen(IncidentReasonDialog(heading, detail, "resolution (required, short)",
@@ -224,14 +242,18 @@ class IncidentKeys:
             if reason is not None:
                 room.post_message(Reopen(strip, entry.incident.id, reason))
 
+        from autus_tui.ui.dialogs.incident_reason import IncidentReasonDialog
+
         heading = self._incident_heading("Reopen", entry, which)
         room.push_screen(IncidentReasonDialog(heading, detail, "reason (optional)",
                                               required=False), answered)
 
     def open_panel(self) -> None:
         room = self._room
-        if isinstance(room.screen, IncidentPanel) or len(room.screen_stack) > 1:
-            return
+        if len(room.screen_stack) > 1:
+            return  # the panel or a dialog is open
+        from autus_tui.ui.screens.incident_panel import IncidentPanel
+
         if room.is_screen_installed(PANEL):
             panel = room.get_screen(PANEL, IncidentPanel)
             panel.reopen()

@@ -8,26 +8,29 @@ running run when planning finds one (another control room may have started it a 
 ago). ``show_state(run, first)`` takes the store watcher's current run on every commit:
 the button repaints, an open run view looks for new lines, and on the first read a run
 already going is announced in the events pane — a restarted control room re-attaches.
+The two dialogs are imported when first opened (start-up time and memory).
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.screen import Screen
 
 from autus_tui.core.clock import Clock
 from autus_tui.core.config import Config
 from autus_tui.core.rollback_run import RunRecord
 from autus_tui.services.incident_signals import outage_condition
 from autus_tui.ui.controller import Controller
-from autus_tui.ui.dialogs.rollback_plan_dialog import RollbackPlanDialog
-from autus_tui.ui.dialogs.rollback_run_view import RollbackRunDialog
 from autus_tui.ui.rollback_calls import RollbackSite
 from autus_tui.ui.widgets.events_pane import EventsPane
 from autus_tui.ui.widgets.rollback_button import RollbackButton
+
+if TYPE_CHECKING:
+    from autus_tui.ui.dialogs.rollback_run_view import RollbackRunDialog
 
 
 class RollbackRoom:
@@ -39,6 +42,9 @@ class RollbackRoom:
             config.rollback, Path.cwd(), rehearsal,
             outage=lambda store: outage_condition(store, config, clock, zone))
         self.button = RollbackButton(id="rollback")
+        self._shown: Screen[Any] | None = None
+        """The plan dialog or run view opened last."""
+        self._run_view: RollbackRunDialog | None = None
 
     @property
     def site(self) -> RollbackSite:
@@ -48,27 +54,32 @@ class RollbackRoom:
         return site
 
     def open(self) -> None:
-        if isinstance(self.app.screen, (RollbackPlanDialog, RollbackRunDialog)):
+        if self._shown is not None and self.app.screen is self._shown:
             return
         run = self.button.run
         if run is not None and run.active:
             self.show_run(run)
             return
-        dialog = RollbackPlanDialog(self.site.config.pattern, rehearsal=self.site.rehearsal)
-        self.app.push_screen(dialog, self._planned)
+        from autus_tui.ui.dialogs.rollback_plan_dialog import RollbackPlanDialog
+
+        self._shown = RollbackPlanDialog(self.site.config.pattern,
+                                         rehearsal=self.site.rehearsal)
+        self.app.push_screen(self._shown, self._planned)
 
     def _planned(self, run: RunRecord | None) -> None:
         if run is not None:
             self.show_run(run)
 
     def show_run(self, run: RunRecord) -> None:
-        self.app.push_screen(RollbackRunDialog(run, self.zone, self.operator))
+        from autus_tui.ui.dialogs.rollback_run_view import RollbackRunDialog
+
+        self._shown = self._run_view = RollbackRunDialog(run, self.zone, self.operator)
+        self.app.push_screen(self._run_view)
 
     def show_state(self, run: RunRecord | None, *, first: bool) -> None:
         self.button.show_run(run)
         if first and run is not None and run.active:
             self.app.query_one(EventsPane).add(
                 self.clock.now(), f"{run.describe()} is running: R shows it")
-        screen = self.app.screen
-        if isinstance(screen, RollbackRunDialog):
-            screen.look()
+        if self._run_view is not None and self.app.screen is self._run_view:
+            self._run_view.look()

@@ -20,7 +20,6 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from autus_tui.core.handover_summary import HandoverSummary
 from autus_tui.store import Store
 from autus_tui.ui import safe
 from autus_tui.ui.exports import export_report
@@ -31,6 +30,7 @@ from autus_tui.ui.widgets.checklist.panel import ChecklistPanel
 from autus_tui.ui.widgets.checklist.parts import ItemList
 
 if TYPE_CHECKING:
+    from autus_tui.core.handover_summary import HandoverSummary
     from autus_tui.store import Event
     from autus_tui.ui.app import ControlRoom
 

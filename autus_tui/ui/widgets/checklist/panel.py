@@ -38,9 +38,6 @@ from autus_tui.core.runbook import Item, ItemState
 from autus_tui.core.verify import Verdict, evaluate
 from autus_tui.store import MarkResult
 from autus_tui.ui import safe
-from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog
-from autus_tui.ui.dialogs.probe_results import STATUS_STYLES as PROBE_STYLES
-from autus_tui.ui.dialogs.probe_results import ProbeResultsDialog
 from autus_tui.ui.intents import (
     Intent,
     IntentDone,
@@ -218,6 +215,8 @@ class ChecklistPanel(Vertical):
             if reason:
                 self._ask(MarkItem(self, item.id, ItemState.NA, reason))
 
+        from autus_tui.ui.dialogs.not_applicable import NotApplicableDialog  # on first use
+
         self.app.push_screen(NotApplicableDialog(item.text), save)
 
     def action_previous_slot(self) -> None:
@@ -272,6 +271,10 @@ class ChecklistPanel(Vertical):
         self._ask(RunProbes(self, probes, open_items, table=table), keep_status=True)
 
     def _show_probe_run(self, intent: RunProbes, run: ProbeRun) -> None:
+        # The dialog (a data table) is imported when a probe first ran, not at start.
+        from autus_tui.ui.dialogs.probe_results import STATUS_STYLES as PROBE_STYLES
+        from autus_tui.ui.dialogs.probe_results import ProbeResultsDialog
+
         verdicts = item_verdicts(run.results)
         if intent.table:
             passed = sum(verdict.passed for verdict in verdicts)
