@@ -189,6 +189,18 @@ async def test_header_shows_launch_time_mode_and_operator(control_room: Rooms) -
         assert "REHEARSAL" in first_line and "kim" in first_line
 
 
+async def test_a_poll_brings_the_clock_along(control_room: Rooms) -> None:
+    # The second's tick joins a poll's repaint (one repaint a second, not two: issue 10's
+    # steady CPU), so the clock moves with the values, not up to a second after them.
+    room = no_database(control_room, tick_seconds=3600.0)  # the timer itself never fires
+    app, clock = room.app, room.clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        clock.advance(timedelta(seconds=7))
+        app.apply_poll(calm(clock.now()))
+        await pilot.pause()
+        assert "09:03:07 KST" in screen_text(app).splitlines()[0]
+
+
 async def test_the_wide_panes_show_whole_values(control_room: Rooms) -> None:
     room = no_database(control_room)
     app, clock = room.app, room.clock

@@ -9,7 +9,7 @@ State changes in exactly three places, all on the app's message loop:
   (``on_poll_recorded``), and the feed skips that id. Tests may call it directly, so
   tests and live share one path.
 - ``tick()``: every ``tick_seconds`` (1 s; ``None``: never — a test calls it), time
-  passes (staleness ages, the clock, the host pane).
+  passes (staleness ages, the clock, the host pane); a poll brings the tick along.
 - ``on_store_changed``: the store watcher saw a commit (anyone's; it reads in a worker
   thread and hands over a typed ``services.snapshot.StoreSnapshot``): the checklist
   re-renders from the marks it read, the header from who is attached and who polls,
@@ -53,7 +53,7 @@ from autus_tui.core.config import Config
 from autus_tui.core.dashboard import Dashboard, stale_after
 from autus_tui.core.levels import Level
 from autus_tui.core.marks import Mark
-from autus_tui.core.observations import HostSample, PollResult
+from autus_tui.core.observations import PollResult
 from autus_tui.core.probe_config import probes_for
 from autus_tui.core.runbook import Runbook
 from autus_tui.core.schedule import LaunchDay
@@ -66,7 +66,7 @@ from autus_tui.store import Store
 from autus_tui.ui.announcer import Announcer
 from autus_tui.ui.colours import fit_theme
 from autus_tui.ui.controller import Controller
-from autus_tui.ui.dashboard_view import DashboardView, HostReader
+from autus_tui.ui.dashboard_view import DashboardView, HostReader, default_host_reader
 from autus_tui.ui.event_news import announcements
 from autus_tui.ui.exports import ExportDone
 from autus_tui.ui.incident_actions import IncidentKeys
@@ -91,12 +91,6 @@ HOST_WITH_POLLS = 1.5
 other poll at 1 s: the host line is a slow figure, its read and repaint are not)."""
 HOST_FALLBACK = 2.5
 """Seconds without a host read after which the tick reads the host itself."""
-
-
-def default_host_reader() -> HostSample:
-    from autus_tui.sources.host import read_host
-
-    return read_host()
 
 
 class ControlRoom(App[int]):
@@ -223,7 +217,10 @@ class ControlRoom(App[int]):
                 self.announcer.announce(self.dashboard.apply(result))
         else:
             self.dashboard.prime(results)
-        if results:
+        if self._tick_timer is not None and results:
+            self._tick_timer.reset()  # the second's tick joins this frame: one a second
+            self.tick()
+        elif results:
             self._show_panes()
             # The host line joins the polled values' frame: Textual re-renders every widget
             # inside the box around a frame's changes, so the host row (near the bottom)

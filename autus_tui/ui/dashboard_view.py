@@ -32,6 +32,12 @@ from autus_tui.ui.widgets.outage import OutageBanner
 HostReader = Callable[[], HostSample]
 
 
+def default_host_reader() -> HostSample:
+    from autus_tui.sources.host import read_host
+
+    return read_host()
+
+
 class DashboardView:
     def __init__(self, dashboard: Dashboard, clock: Clock, host_reader: HostReader | None,
                  *, health_off: bool, zone: tzinfo, max_age: Callable[[], timedelta]) -> None:
