@@ -17,9 +17,6 @@ from typing import Any
 from autus_tui.core.rollback import RollbackConfig
 from autus_tui.core.rollback_run import RunView, clean_line
 from autus_tui.core.signals import OutageCondition
-from autus_tui.services.rollback_liveness import observe
-from autus_tui.services.rollback_planning import plan_for
-from autus_tui.services.rollback_runner import apply, cancel, watch
 from autus_tui.store import Store, StoreError
 from autus_tui.ui.intents import (
     ApplyRollback,
@@ -44,11 +41,9 @@ class RollbackSite:
 def rollback_call(
     store: Store, site: RollbackSite, operator: str, intent: RollbackIntent,
 ) -> Callable[[], Any]:
-    call = _call(store, site, operator, intent)
-
     def guarded() -> Any:
         try:
-            return call()
+            return _call(store, site, operator, intent)
         except StoreError:
             raise  # the controller retries a busy database and says why not
         except Exception as error:  # a psutil or OS surprise: one line, not a dead worker
@@ -57,32 +52,34 @@ def rollback_call(
     return guarded
 
 
-def _call(
-    store: Store, site: RollbackSite, operator: str, intent: RollbackIntent,
-) -> Callable[[], Any]:
+def _call(store: Store, site: RollbackSite, operator: str, intent: RollbackIntent) -> Any:
+    # Imported here, in the worker, on the first rollback intent: the runner, git and
+    # psutil are ~2 MB a day without a rollback never needs.
+    from autus_tui.services.rollback_liveness import observe
+    from autus_tui.services.rollback_runner import apply, cancel, watch
+
     if isinstance(intent, PlanRollback):
-        return lambda: _plan(store, site, operator, intent.pattern)
+        return _plan(store, site, operator, intent.pattern)
     if isinstance(intent, ApplyRollback):
-        return lambda: apply(store, site.config, intent.plan, intent.confirmation, operator,
-                             site.start_dir, rehearsal=site.rehearsal, env=site.env)
+        return apply(store, site.config, intent.plan, intent.confirmation, operator,
+                     site.start_dir, rehearsal=site.rehearsal, env=site.env)
     if isinstance(intent, CancelRollback):
-        return lambda: cancel(store, intent.run_id, operator)
+        return cancel(store, intent.run_id, operator)
     if isinstance(intent, WatchRollback):
         if not intent.lines:
-            return lambda: _observe(store, operator)
-        return lambda: watch(store, operator, intent.run_id, intent.after_id)
+            run = observe(store, operator)
+            return None if run is None else RunView(run, (), 0)
+        return watch(store, operator, intent.run_id, intent.after_id)
     raise TypeError(f"no rollback call for {type(intent).__name__}")
 
 
 def _plan(store: Store, site: RollbackSite, operator: str, pattern: str | None) -> PlanOutcome:
+    from autus_tui.services.rollback_liveness import observe
+    from autus_tui.services.rollback_planning import plan_for
+
     current = observe(store, operator)
     if current is not None and current.active:
         return PlanOutcome(None, current)  # one run per database: show it, plan nothing
     outage = site.outage(store) if site.outage is not None else None
     return PlanOutcome(plan_for(store, site.config, site.start_dir, operator, pattern=pattern,
                                 rehearsal=site.rehearsal, env=site.env), outage=outage)
-
-
-def _observe(store: Store, operator: str) -> RunView | None:
-    run = observe(store, operator)
-    return None if run is None else RunView(run, (), 0)
