@@ -69,6 +69,7 @@ from autus_tui.ui.controller import Controller
 from autus_tui.ui.dashboard_view import DashboardView, HostReader, default_host_reader
 from autus_tui.ui.event_news import announcements
 from autus_tui.ui.exports import ExportDone
+from autus_tui.ui.heap import care_for_heap
 from autus_tui.ui.incident_actions import IncidentKeys
 from autus_tui.ui.intents import Intent, IntentDone
 from autus_tui.ui.messages import PollerStopped, PollRecorded
@@ -177,6 +178,7 @@ class ControlRoom(App[int]):
         fit_theme(self)  # WARN and CRIT apart in 16 colours (ui.colours)
         self._layout_ready = True
         self.announcer.toaster.watch_screens()
+        care_for_heap(self)
         if self.rehearsal:
             mark_screens(self)  # REHEARSAL on every screen that opens (the header's here)
         self._apply_size(self.size.width, self.size.height)
