@@ -1,6 +1,6 @@
 """The simulated AUTUS backend (``autus-tui backend``) as a subprocess, for the benchmarks.
 
-``Backend(scenario, seed)`` picks a free loopback port, starts the backend in its own
+``Backend(scenario, seed, clock=None)`` picks a free loopback port, starts the backend in its own
 process group with no terminal, waits until the port accepts a connection (the ``slow``
 scenario answers only after 10 s, so HTTP is not the readiness test) and, as a context
 manager, ends the whole group on exit, even on error. Its stderr goes to a temporary
@@ -37,10 +37,11 @@ class Backend:
         scenario: str = "calm",
         seed: int = 1,
         *,
+        clock: str | None = None,
         python: str = sys.executable,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.scenario, self.seed = scenario, seed
+        self.scenario, self.seed, self.clock = scenario, seed, clock
         self.python = python
         self.env = dict(os.environ if env is None else env)
         self.port = 0
@@ -56,6 +57,8 @@ class Backend:
         self.port = free_port()
         argv = [self.python, "-m", "autus_tui.cli", "backend", "--port", str(self.port),
                 "--scenario", self.scenario, "--seed", str(self.seed)]
+        if self.clock is not None:  # launch-day time to start from (the scenario's start)
+            argv += ["--clock", self.clock]
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self._log, env=self.env, start_new_session=True,
