@@ -44,7 +44,7 @@ and ``sim_backend.py``.
         [--warmup S] [--presses K] [--runbook FILE] [--baseline-only]
         [--json FILE]
 
-Typical total time: about 3.7 minutes with ``--runbook`` and the defaults. Needs ``pyte``
+Typical total time: about 6 minutes with ``--runbook`` and the defaults. Needs ``pyte``
 and ``psutil`` (the ``bench`` extra). Prints a table; exits 0 when it could measure, 1
 when a program never showed what it was waited for. It asserts no goal. Every program
 it starts (backends included) is ended, process group and all, on any exit.
