@@ -53,8 +53,8 @@ def rollback_call(
 
 
 def _call(store: Store, site: RollbackSite, operator: str, intent: RollbackIntent) -> Any:
-    # Imported here, in the worker, on the first rollback intent: the runner, git and
-    # psutil are ~2 MB a day without a rollback never needs.
+    # Imported here, in the worker, on the first rollback intent: a day without a
+    # rollback never needs the runner or the planner.
     from autus_tui.services.rollback_liveness import observe
     from autus_tui.services.rollback_runner import apply, cancel, watch
 
