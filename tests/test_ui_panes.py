@@ -92,7 +92,7 @@ async def test_a_pane_scrolled_out_of_view_is_not_repainted(control_room: Rooms)
         app.apply_poll(poll(room, memory_pct=61.0))
         # Repainting it would make Textual arrange every widget again, every frame. Judged
         # around the call itself: the compositor's map, compared after a pause, could be
-        # rebuilt meanwhile by a layout still pending from the start (1 run in ~30).
+        # rebuilt meanwhile by a layout still pending from the start (1 run in 26).
         assert layout_requests(app) == layouts
         assert not memory._repaint_required  # not even a repaint was asked of it
         memory.scroll_visible(animate=False)
