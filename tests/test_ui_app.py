@@ -197,8 +197,8 @@ async def test_a_poll_brings_the_clock_along(control_room: Rooms) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         clock.advance(timedelta(seconds=7))
         app.apply_poll(calm(clock.now()))
-        await pilot.pause()
-        assert "09:03:07 KST" in screen_text(app).splitlines()[0]
+        assert await wait_until(pilot, lambda: "09:03:07 KST"
+                                in screen_text(app).splitlines()[0])
 
 
 async def test_the_wide_panes_show_whole_values(control_room: Rooms) -> None:
